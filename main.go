@@ -73,6 +73,11 @@ func main() {
 		log.Error(err, "unable to create manager")
 		os.Exit(1)
 	}
+	ctx := ctrl.SetupSignalHandler()
+	if err := controllers.SetupIndexes(ctx, mgr); err != nil {
+		log.Error(err, "unable to set up field indexes")
+		os.Exit(1)
+	}
 	if err := controllers.SetupReconcilers(mgr, reconcilerOpts); err != nil {
 		log.Error(err, "unable to set up reconcilers")
 		os.Exit(1)
@@ -87,7 +92,7 @@ func main() {
 	}
 
 	log.Info("starting manager")
-	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+	if err := mgr.Start(ctx); err != nil {
 		log.Error(err, "manager exited with an error")
 		os.Exit(1)
 	}

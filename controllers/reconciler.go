@@ -5,8 +5,11 @@ import (
 	"errors"
 
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
@@ -26,30 +29,41 @@ type statusReconciler[T any, P interface {
 	orgv1.Object
 }] struct {
 	client   client.Client
+	kind     orgv1.Kind
 	evaluate evaluator[P]
+	recorder recorder.EventRecorder
 }
 
 func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Request) (result reconcile.Result, err error) {
 	obj := P(new(T))
 	if err := r.client.Get(ctx, req.NamespacedName, obj); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			violationMetrics.set(objectID{r.kind, req.NamespacedName}, nil)
+		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
 	before := obj.DeepCopyObject().(P)
 	defer func() {
-		if perr := patchStatusIfChanged(ctx, r.client, before, obj); perr != nil {
-			err = errors.Join(err, perr)
+		if equality.Semantic.DeepEqual(before, obj) {
+			return
 		}
+		recordTransitions(r.recorder, before, obj)
+		perr := patchStatus(ctx, r.client, before, obj)
+		if apierrors.IsConflict(perr) {
+			// The cache lagged behind the object; its newer version's event
+			// is on its way and will bring the object back here.
+			log.FromContext(ctx).V(1).Info("status patch conflicted with a newer version; waiting for it")
+			perr = nil
+		}
+		err = errors.Join(err, perr)
 	}()
 	return r.evaluate(ctx, obj)
 }
 
-// patchStatusIfChanged writes after's status with a merge patch against
-// before. The optimistic lock makes a patch computed from a stale read fail
-// (and requeue) instead of overwriting a newer status.
-func patchStatusIfChanged(ctx context.Context, c client.Client, before, after orgv1.Object) error {
-	if equality.Semantic.DeepEqual(before, after) {
-		return nil
-	}
+// patchStatus writes after's status with a merge patch against before. The
+// optimistic lock makes a patch computed from a stale read fail (and
+// requeue) instead of overwriting a newer status.
+func patchStatus(ctx context.Context, c client.Client, before, after orgv1.Object) error {
 	patch := client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})
 	return client.IgnoreNotFound(c.Status().Patch(ctx, after, patch, client.FieldOwner(FieldManager)))
 }

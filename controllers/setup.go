@@ -1,18 +1,29 @@
 // Package controllers holds orgplane's reconcilers, one per kind. Each fetches
-// its object, evaluates it, and writes its status once, only when it changed.
+// its object, evaluates it with the policy engine over the informer cache, and
+// writes its status once, only when it changed.
+//
+// Cross-object dependencies (see internal/policy's package doc for the rules)
+// reach the reconcilers through one field index, refsIndex, and
+// handler.EnqueueRequestsFromMapFunc: a change to an object enqueues exactly
+// the objects whose findings depend on it.
 package controllers
 
 import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/policy"
 )
 
 // +kubebuilder:rbac:groups=org.orgplane.io,resources=organizations;teams;platforms;steeringcommittees;responsibilitymatrices;governancepolicies,verbs=get;list;watch
@@ -24,55 +35,106 @@ import (
 type Options struct {
 	// MaxConcurrentReconciles is the number of workers per kind.
 	MaxConcurrentReconciles int
+	// Engine evaluates the policies; a default one when nil.
+	Engine *policy.Engine
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// kindTable lists every orgplane kind, for watches, indexes and lists.
+var kindTable = []kindInfo{
+	{orgv1.KindOrganization, &orgv1.Organization{}, func() client.ObjectList { return &orgv1.OrganizationList{} }},
+	{orgv1.KindTeam, &orgv1.Team{}, func() client.ObjectList { return &orgv1.TeamList{} }},
+	{orgv1.KindPlatform, &orgv1.Platform{}, func() client.ObjectList { return &orgv1.PlatformList{} }},
+	{orgv1.KindSteeringCommittee, &orgv1.SteeringCommittee{}, func() client.ObjectList { return &orgv1.SteeringCommitteeList{} }},
+	{orgv1.KindResponsibilityMatrix, &orgv1.ResponsibilityMatrix{}, func() client.ObjectList { return &orgv1.ResponsibilityMatrixList{} }},
+	{kindGovernancePolicy, &orgv1.GovernancePolicy{}, func() client.ObjectList { return &orgv1.GovernancePolicyList{} }},
+}
+
+type kindInfo struct {
+	kind    orgv1.Kind
+	obj     client.Object
+	newList func() client.ObjectList
+}
+
+func kindInfoOf(k orgv1.Kind) kindInfo {
+	for _, ki := range kindTable {
+		if ki.kind == k {
+			return ki
+		}
+	}
+	panic("unknown kind " + k)
+}
+
+// kindGovernancePolicy names the one kind that rules do not judge.
+const kindGovernancePolicy orgv1.Kind = "GovernancePolicy"
+
+// SetupIndexes registers the field index every reconciler's fan-out uses.
+func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
+	var errs []error
+	for _, k := range kindTable {
+		errs = append(errs, mgr.GetFieldIndexer().IndexField(ctx, k.obj, refsIndex, func(o client.Object) []string {
+			refs := policy.References(o)
+			keys := make([]string, len(refs))
+			for i, r := range refs {
+				keys[i] = r.String()
+			}
+			return keys
+		}))
+	}
+	return errors.Join(errs...)
 }
 
 // SetupReconcilers registers one reconciler per orgplane kind with the manager.
 func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
+	if opts.Engine == nil {
+		e, err := policy.NewEngine(policy.Options{})
+		if err != nil {
+			return err
+		}
+		opts.Engine = e
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now}
 	return errors.Join(
-		register(mgr, opts, judgedEvaluator[orgv1.Organization]()),
-		register(mgr, opts, judgedEvaluator[orgv1.Team]()),
-		register(mgr, opts, judgedEvaluator[orgv1.Platform]()),
-		register(mgr, opts, judgedEvaluator[orgv1.SteeringCommittee]()),
-		register(mgr, opts, judgedEvaluator[orgv1.ResponsibilityMatrix]()),
-		register(mgr, opts, policyEvaluator()),
+		register(mgr, d, opts, orgv1.KindOrganization, d.evaluateOrganization),
+		register(mgr, d, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
+		register(mgr, d, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
+		register(mgr, d, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, d.committeeRollup)),
+		register(mgr, d, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
+		register(mgr, d, opts, kindGovernancePolicy, d.evaluatePolicy),
 	)
 }
+
+// specOrLabels lets through creations, deletions and updates of what
+// evaluation reads (spec, via the generation, and labels, via selectors), so
+// other objects' status writes fan out to nothing. An object's own status
+// writes do come back to its reconciler (For has no predicate): re-evaluating
+// then confirms the write against a fresh cache, writes nothing, and mends a
+// status that a stale cache let slip.
+var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{})
 
 func register[T any, P interface {
 	*T
 	orgv1.Object
-}](mgr ctrl.Manager, opts Options, evaluate evaluator[P]) error {
-	obj := P(new(T))
-	gvk, err := mgr.GetClient().GroupVersionKindFor(obj)
-	if err != nil {
-		return err
-	}
-	return ctrl.NewControllerManagedBy(mgr).
-		For(obj).
-		Named(strings.ToLower(gvk.Kind)).
+}](mgr ctrl.Manager, d *deps, opts Options, kind orgv1.Kind, evaluate evaluator[P]) error {
+	b := ctrl.NewControllerManagedBy(mgr).
+		For(P(new(T))).
+		Named(strings.ToLower(string(kind))).
 		WithOptions(controller.Options{
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 			// One malformed object must never take the controller down.
 			RecoverPanic: ptr.To(true),
-		}).
-		Complete(&statusReconciler[T, P]{client: mgr.GetClient(), evaluate: evaluate})
-}
-
-func judgedEvaluator[T any, P interface {
-	*T
-	orgv1.Judged
-}]() evaluator[P] {
-	return func(_ context.Context, obj P) (reconcile.Result, error) {
-		v := verdict{}
-		setViolations(obj.Judgement(), v.violations)
-		setConditions(obj.CommonStatus(), obj.GetGeneration(), v, true)
-		return reconcile.Result{}, nil
+		})
+	for _, k := range kindTable {
+		b = b.Watches(k.obj, handler.EnqueueRequestsFromMapFunc(d.dependents(kind)), builder.WithPredicates(specOrLabels))
 	}
-}
-
-func policyEvaluator() evaluator[*orgv1.GovernancePolicy] {
-	return func(_ context.Context, obj *orgv1.GovernancePolicy) (reconcile.Result, error) {
-		setConditions(obj.CommonStatus(), obj.GetGeneration(), verdict{}, false)
-		return reconcile.Result{}, nil
-	}
+	return b.Complete(&statusReconciler[T, P]{
+		client:   mgr.GetClient(),
+		kind:     kind,
+		evaluate: evaluate,
+		recorder: mgr.GetEventRecorder("orgplane-controller"),
+	})
 }

@@ -22,17 +22,21 @@ kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/d
 kubectl apply -n "$ns" -k "$root/config/samples"
 
 echo "Waiting until every object is reconciled..."
+# Reconciled: every object has observed its generation, and two reads a
+# second apart find no status still moving (cross-object findings settle).
+previous=
 for _ in $(seq 120); do
-  pending=$(kubectl get orgplane -n "$ns" -o \
-    jsonpath='{range .items[*]}{.kind}/{.metadata.name} {.metadata.generation} {.status.observedGeneration}{"\n"}{end}' |
-    awk '$2 != $3')
-  [[ -z $pending ]] && break
+  state=$(kubectl get orgplane -n "$ns" -o \
+    jsonpath='{range .items[*]}{.kind}/{.metadata.name} {.metadata.generation} {.status.observedGeneration} {.metadata.resourceVersion}{"\n"}{end}')
+  pending=$(awk '$2 != $3' <<<"$state")
+  [[ -z $pending && $state == "$previous" ]] && break
+  previous=$state
   kill -0 "$manager_pid" 2>/dev/null || { echo "The manager exited; its log:" >&2; cat "$log" >&2; exit 1; }
   sleep 1
 done
-if [[ -n $pending ]]; then
+if [[ -n $pending || $state != "$previous" ]]; then
   echo "Not reconciled within 2 minutes:" >&2
-  echo "$pending" >&2
+  echo "${pending:-statuses still changing}" >&2
   exit 1
 fi
 echo

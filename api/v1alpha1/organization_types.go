@@ -3,8 +3,8 @@ package v1alpha1
 import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 // OrganizationModel is how digital and marketing-technology work is
-// organized across business units.
-// +kubebuilder:validation:Enum=Independent;Centralized;Hybrid
+// organized across business units. Unknown is only ever inferred, never
+// declared, so the declared field carries its own enum.
 type OrganizationModel string
 
 const (
@@ -50,6 +50,7 @@ type OrganizationSpec struct {
 	// model is the organizational model the organization declares: Independent,
 	// Centralized or Hybrid. The OrganizationModel rule compares it with the
 	// model its teams and platforms actually show (status.inferredModel).
+	// +kubebuilder:validation:Enum=Independent;Centralized;Hybrid
 	// +required
 	Model OrganizationModel `json:"model"`
 
@@ -93,6 +94,7 @@ type OrganizationStatus struct {
 	// inferredModel is the model that the declared ownership of platforms
 	// shows: Independent, Centralized, Hybrid, or Unknown when no platform is
 	// owned.
+	// +kubebuilder:validation:Enum=Independent;Centralized;Hybrid;Unknown
 	// +optional
 	InferredModel OrganizationModel `json:"inferredModel,omitempty"`
 

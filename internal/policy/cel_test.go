@@ -1,0 +1,261 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+)
+
+func TestCELRules(t *testing.T) {
+	P, T := orgv1.KindPlatform, orgv1.KindTeam
+	vendorRule := func(expr string) *orgv1.GovernancePolicy {
+		return policy("gov", celRule("vendor", expr, "every platform names its vendor", P))
+	}
+	medium := func(msg string) orgv1.Violation { return v("vendor", orgv1.SeverityMedium, msg) }
+	it := team("it", withFunction("IT"), func(t *orgv1.Team) { t.Spec.DisplayName = "Équipe Données" })
+	steer := committee("steer")
+	steer.Spec.Cadence = "monthly"
+	runRuleCases(t, []ruleCase{{
+		name: "true",
+		objs: objs(vendorRule(`has(object.spec.vendor) && object.spec.vendor != ""`), platform("crm", withVendor("Acme"))),
+		obj:  platformRef("crm"),
+	}, {
+		name: "false reports cel.message",
+		objs: objs(vendorRule(`has(object.spec.vendor)`), platform("crm")),
+		obj:  platformRef("crm"),
+		want: []orgv1.Violation{medium(`platform "crm": every platform names its vendor`)},
+	}, {
+		name: "false reports the default message",
+		objs: objs(policy("gov", celRule("vendor", `has(object.spec.vendor)`, "", P)), platform("crm")),
+		obj:  platformRef("crm"),
+		want: []orgv1.Violation{medium(`platform "crm": CEL rule "vendor" is not satisfied`)},
+	}, {
+		name: "only the kinds in match.kinds are judged",
+		objs: objs(vendorRule(`false`), team("it")),
+		obj:  teamRef("it"),
+	}, {
+		name: "a missing field is a runtime error, reported on the object",
+		objs: objs(vendorRule(`object.spec.vendor == "Acme"`), platform("crm")),
+		obj:  platformRef("crm"),
+		want: []orgv1.Violation{medium(`platform "crm": CEL rule "vendor" could not be evaluated: no such key: vendor`)},
+	}, {
+		name: "a dyn result that is not bool is a runtime error",
+		objs: objs(vendorRule(`object.spec.category`), platform("crm")),
+		obj:  platformRef("crm"),
+		want: []orgv1.Violation{medium(`platform "crm": CEL rule "vendor" could not be evaluated: expression returned string, want bool`)},
+	}, {
+		name: "metadata, kind and apiVersion",
+		objs: objs(vendorRule(`object.kind == "Platform" && object.apiVersion == "org.orgplane.io/v1alpha1" && object.metadata.name == "crm" && object.metadata.namespace == "acme" && object.metadata.labels["tier"] == "gold" && size(object.metadata.annotations) == 0`),
+			platform("crm", labeled[*orgv1.Platform]("tier", "gold"))),
+		obj: platformRef("crm"),
+	}, {
+		name: "owner and committee are the platform's",
+		objs: objs(vendorRule(`owner.spec.function == "IT" && owner.spec.displayName == "Équipe Données" && committee.spec.cadence == "monthly"`),
+			it, steer, platform("crm", ownedBy("it"), governedBy("steer"))),
+		obj: platformRef("crm"),
+	}, {
+		name: "owner and committee are null when they do not resolve",
+		objs: objs(vendorRule(`owner == null && committee == null`), platform("crm", ownedBy("gone"), governedBy("gone"))),
+		obj:  platformRef("crm"),
+	}, {
+		name: "a null owner fails a rule that needs one",
+		objs: objs(vendorRule(`owner != null && owner.spec.function in ["IT", "Data"]`), platform("crm")),
+		obj:  platformRef("crm"),
+		want: []orgv1.Violation{medium(`platform "crm": every platform names its vendor`)},
+	}, {
+		name: "owner and committee are null for other kinds",
+		objs: objs(policy("gov", celRule("vendor", `owner == null && committee == null && object.spec.function == "IT"`, "", T)), it),
+		obj:  teamRef("it"),
+	}, {
+		name: "status is not visible",
+		objs: objs(vendorRule(`!has(object.status)`), platform("crm", func(p *orgv1.Platform) {
+			p.Status.Violations = []orgv1.Violation{{Policy: "x"}}
+		})),
+		obj: platformRef("crm"),
+	}})
+}
+
+func TestCELCostLimit(t *testing.T) {
+	digits := "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"
+	expr := "true"
+	for range 6 { // a million iterations
+		expr = digits + ".all(x, " + expr + ")"
+	}
+	g := graph(t, policy("gov", celRule("slow", expr, "", orgv1.KindPlatform)), platform("crm"))
+	start := time.Now()
+	res := newEngine(t).EvaluateObject(g, platformRef("crm"), now)
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("evaluation took %v, want it stopped by the cost limit", elapsed)
+	}
+	want := []orgv1.Violation{v("slow", orgv1.SeverityMedium, `platform "crm": CEL rule "slow" could not be evaluated: operation cancelled: actual cost limit exceeded`)}
+	if diff := cmp.Diff(want, res.Violations); diff != "" {
+		t.Errorf("violations (-want +got):\n%s", diff)
+	}
+
+	// A lower limit stops cheaper expressions too.
+	e, err := NewEngine(Options{CELCostLimit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g = graph(t, policy("gov", celRule("cheap", digits+".all(x, x < 10)", "", orgv1.KindPlatform)), platform("crm"))
+	if got := e.EvaluateObject(g, platformRef("crm"), now).Violations; len(got) != 1 || !strings.Contains(got[0].Message, "cost limit exceeded") {
+		t.Errorf("with CELCostLimit 10: got %v, want a cost limit error", got)
+	}
+}
+
+func TestRuleErrors(t *testing.T) {
+	sel := func(s *metav1.LabelSelector) func(*orgv1.Rule) { return matchLabels(s) }
+	pol := policy("gov",
+		rule("owned", orgv1.RulePlatformOwnership),
+		celRule("must-have-vendor", `object.spec.vendor == vendor`, "", orgv1.KindPlatform),
+		celRule("not-bool", `1 + 1`, "", orgv1.KindPlatform),
+		celRule("syntax", `object.spec.(`, "", orgv1.KindPlatform),
+		celRule("no-kinds", `true`, ""),
+		rule("no-cel", orgv1.RuleCEL, matchKinds(orgv1.KindPlatform)),
+		rule("unknown", "Bogus"),
+		rule("wrong-kinds", orgv1.RuleTeamStructure, matchKinds(orgv1.KindPlatform)),
+		rule("bad-selector", orgv1.RulePlatformGoverned, sel(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: "Bogus"}}})),
+		celRule("too-long", strings.Repeat("true && ", 600)+"true", "", orgv1.KindPlatform),
+	)
+	g := graph(t, pol, platform("crm"))
+	res := newEngine(t).EvaluateNamespace(g, ns, now)
+	got := res.Policies["gov"]
+	want := PolicyResult{
+		Rules: []orgv1.RuleStatus{
+			{Name: "owned", Evaluated: 1, Violations: 1},
+			{Name: "must-have-vendor"}, {Name: "not-bool"}, {Name: "syntax"}, {Name: "no-kinds"}, {Name: "no-cel"},
+			{Name: "unknown"}, {Name: "wrong-kinds"}, {Name: "bad-selector"}, {Name: "too-long"},
+		},
+		Errors: []RuleError{
+			{Rule: "must-have-vendor", Message: `rule "must-have-vendor": cel.expression: ERROR: <input>:1:23: undeclared reference to 'vendor' (in container '')`},
+			{Rule: "not-bool", Message: `rule "not-bool": cel.expression: expression has type int, want bool`},
+			{Rule: "syntax", Message: `rule "syntax": cel.expression: ERROR: <input>:1:13: Syntax error: no viable alternative at input '.('`},
+			{Rule: "no-kinds", Message: `rule "no-kinds": match.kinds: required for a rule of type CEL`},
+			{Rule: "no-cel", Message: `rule "no-cel": cel.expression: required for a rule of type CEL`},
+			{Rule: "unknown", Message: `rule "unknown": type: unknown rule type "Bogus"`},
+			{Rule: "wrong-kinds", Message: `rule "wrong-kinds": match.kinds: TeamStructure judges none of Platform`},
+			{Rule: "bad-selector", Message: `rule "bad-selector": match.labelSelector: "Bogus" is not a valid label selector operator`},
+			{Rule: "too-long", Message: `rule "too-long": cel.expression: ERROR: <input>:-1:0: expression code point size exceeds limit: size: 4804, limit 4096`},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("policy result (-want +got):\n%s", diff)
+	}
+	if err := got.Errors[0]; err.Error() != err.Message {
+		t.Errorf("Error() = %q, want the message", err.Error())
+	}
+}
+
+func TestMatch(t *testing.T) {
+	gold := labeled[*orgv1.Platform]("tier", "gold")
+	objsWith := func(p *orgv1.GovernancePolicy) []metav1.Object {
+		return objs(p, team("a"), team("ops"), platform("crm", gold), platform("cms"), matrix("m", "crm", activity("Run", "")))
+	}
+	cases := []struct {
+		name  string
+		rule  orgv1.Rule
+		want  orgv1.RuleStatus
+		found []ObjectRef
+	}{{
+		name:  "labelSelector matchLabels",
+		rule:  rule("r", orgv1.RulePlatformGoverned, matchLabels(&metav1.LabelSelector{MatchLabels: map[string]string{"tier": "gold"}})),
+		want:  orgv1.RuleStatus{Name: "r", Evaluated: 1, Violations: 1},
+		found: []ObjectRef{platformRef("crm")},
+	}, {
+		name:  "labelSelector matchExpressions",
+		rule:  rule("r", orgv1.RulePlatformGoverned, matchLabels(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: metav1.LabelSelectorOpDoesNotExist}}})),
+		want:  orgv1.RuleStatus{Name: "r", Evaluated: 1, Violations: 1},
+		found: []ObjectRef{platformRef("cms")},
+	}, {
+		name:  "an empty selector matches everything",
+		rule:  rule("r", orgv1.RulePlatformGoverned, matchLabels(&metav1.LabelSelector{})),
+		want:  orgv1.RuleStatus{Name: "r", Evaluated: 2, Violations: 2},
+		found: []ObjectRef{platformRef("cms"), platformRef("crm")},
+	}, {
+		name:  "match.kinds narrows a rule of two kinds",
+		rule:  rule("r", orgv1.RuleResponsibilityAssignment, matchKinds(orgv1.KindPlatform), withParams(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Engagement"}})),
+		want:  orgv1.RuleStatus{Name: "r", Evaluated: 2, Violations: 1},
+		found: []ObjectRef{platformRef("cms")},
+	}, {
+		name:  "both kinds without match.kinds",
+		rule:  rule("r", orgv1.RuleResponsibilityAssignment, withParams(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Engagement"}})),
+		want:  orgv1.RuleStatus{Name: "r", Evaluated: 3, Violations: 2},
+		found: []ObjectRef{platformRef("cms"), matrixRef("m")},
+	}, {
+		name:  "CEL on several kinds",
+		rule:  celRule("r", `object.kind == "Team"`, "", orgv1.KindTeam, orgv1.KindPlatform),
+		want:  orgv1.RuleStatus{Name: "r", Evaluated: 4, Violations: 2},
+		found: []ObjectRef{platformRef("cms"), platformRef("crm")},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := newEngine(t).EvaluateNamespace(graph(t, objsWith(policy("gov", tc.rule))...), ns, now)
+			if diff := cmp.Diff(PolicyResult{Rules: []orgv1.RuleStatus{tc.want}}, res.Policies["gov"]); diff != "" {
+				t.Errorf("policy result (-want +got):\n%s", diff)
+			}
+			var found []ObjectRef
+			for _, f := range res.Findings {
+				if f.Violation.Policy == "gov" {
+					found = append(found, f.Object)
+				}
+			}
+			if diff := cmp.Diff(tc.found, found, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("objects with findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestProgramCache(t *testing.T) {
+	e, err := NewEngine(Options{MaxCachedPrograms: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := policy("gov", celRule("a", "true", "", orgv1.KindPlatform))
+	pol.UID, pol.Generation = "uid-1", 1
+	evaluate := func(p *orgv1.GovernancePolicy) []orgv1.Violation {
+		return e.EvaluateObject(graph(t, p, platform("crm")), platformRef("crm"), now).Violations
+	}
+	entry := func() *programEntry { return e.programs[programKey{namespace: ns, policy: "gov", rule: "a"}] }
+
+	evaluate(pol)
+	first := entry()
+	evaluate(pol)
+	if entry() != first {
+		t.Error("the program was compiled again for the same generation")
+	}
+
+	// A new generation replaces the stale entry.
+	pol = pol.DeepCopy()
+	pol.Generation = 2
+	pol.Spec.Rules[0].CEL.Expression = "false"
+	if got := evaluate(pol); len(got) != 1 {
+		t.Errorf("after the expression changed: got %v, want one violation", got)
+	}
+	if entry() == first || len(e.programs) != 1 {
+		t.Errorf("stale entry kept: %d entries", len(e.programs))
+	}
+
+	// Objects that never went through an API server all have generation 0:
+	// the expression itself is compared too.
+	pol = pol.DeepCopy()
+	pol.Spec.Rules[0].CEL.Expression = "true"
+	if got := evaluate(pol); len(got) != 0 {
+		t.Errorf("same generation, new expression: got %v, want none", got)
+	}
+
+	// The cache is bounded.
+	many := policy("gov", celRule("a", "true", "", orgv1.KindPlatform), celRule("b", "true", "", orgv1.KindPlatform), celRule("c", "false", "", orgv1.KindPlatform))
+	if got := evaluate(many); len(got) != 1 {
+		t.Errorf("with more rules than the cache holds: got %v, want one violation", got)
+	}
+	if len(e.programs) > 2 {
+		t.Errorf("cache holds %d programs, want at most 2", len(e.programs))
+	}
+}

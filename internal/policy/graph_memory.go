@@ -1,0 +1,216 @@
+package policy
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+)
+
+// MemoryGraph is a Graph over objects held in memory, for the kubectl plugin,
+// tests and benchmarks. It is immutable once built and safe for concurrent use.
+type MemoryGraph struct {
+	namespaces []string
+	byNS       map[string]*memoryNamespace
+	matrices   map[ObjectRef][]*orgv1.ResponsibilityMatrix // by platform named
+	governed   map[ObjectRef][]*orgv1.Platform             // by committee named
+}
+
+// memoryNamespace holds one namespace's objects, each list sorted by name.
+type memoryNamespace struct {
+	organizations []*orgv1.Organization
+	teams         []*orgv1.Team
+	platforms     []*orgv1.Platform
+	committees    []*orgv1.SteeringCommittee
+	matrices      []*orgv1.ResponsibilityMatrix
+	policies      []*orgv1.GovernancePolicy
+
+	team      map[string]*orgv1.Team
+	platform  map[string]*orgv1.Platform
+	committee map[string]*orgv1.SteeringCommittee
+}
+
+// NewMemoryGraph builds a MemoryGraph from pointers to the six orgplane kinds
+// (*orgv1.Organization, *orgv1.Team, ...). It keeps deep copies, so callers
+// may go on mutating their objects. It fails on any other type, a nil
+// pointer, or two objects of the same kind, namespace and name (which would
+// make the result depend on the order of objs).
+func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
+	g := &MemoryGraph{
+		byNS:     map[string]*memoryNamespace{},
+		matrices: map[ObjectRef][]*orgv1.ResponsibilityMatrix{},
+		governed: map[ObjectRef][]*orgv1.Platform{},
+	}
+	seen := map[string]bool{}
+	for i, obj := range objs {
+		kind, err := kindOf(obj)
+		if err != nil {
+			return nil, fmt.Errorf("object %d: %w", i, err)
+		}
+		key := kind + "/" + obj.GetNamespace() + "/" + obj.GetName()
+		if seen[key] {
+			return nil, fmt.Errorf("object %d: duplicate %s", i, key)
+		}
+		seen[key] = true
+		g.add(obj)
+	}
+	for ns, m := range g.byNS {
+		g.namespaces = append(g.namespaces, ns)
+		sortByName(m.organizations)
+		sortByName(m.teams)
+		sortByName(m.platforms)
+		sortByName(m.committees)
+		sortByName(m.matrices)
+		sortByName(m.policies)
+	}
+	slices.Sort(g.namespaces)
+	for _, l := range g.matrices {
+		sortByNamespaceName(l)
+	}
+	for _, l := range g.governed {
+		sortByNamespaceName(l)
+	}
+	return g, nil
+}
+
+// kindOf names obj's kind, rejecting anything NewMemoryGraph cannot hold.
+func kindOf(obj metav1.Object) (string, error) {
+	var kind string
+	var isNil bool
+	switch o := obj.(type) {
+	case *orgv1.Organization:
+		kind, isNil = string(orgv1.KindOrganization), o == nil
+	case *orgv1.Team:
+		kind, isNil = string(orgv1.KindTeam), o == nil
+	case *orgv1.Platform:
+		kind, isNil = string(orgv1.KindPlatform), o == nil
+	case *orgv1.SteeringCommittee:
+		kind, isNil = string(orgv1.KindSteeringCommittee), o == nil
+	case *orgv1.ResponsibilityMatrix:
+		kind, isNil = string(orgv1.KindResponsibilityMatrix), o == nil
+	case *orgv1.GovernancePolicy:
+		kind, isNil = "GovernancePolicy", o == nil
+	default:
+		return "", fmt.Errorf("unsupported type %T", obj)
+	}
+	if isNil {
+		return "", fmt.Errorf("nil %s", kind)
+	}
+	return kind, nil
+}
+
+func (g *MemoryGraph) add(obj metav1.Object) {
+	ns := obj.GetNamespace()
+	m := g.byNS[ns]
+	if m == nil {
+		m = &memoryNamespace{
+			team:      map[string]*orgv1.Team{},
+			platform:  map[string]*orgv1.Platform{},
+			committee: map[string]*orgv1.SteeringCommittee{},
+		}
+		g.byNS[ns] = m
+	}
+	switch o := obj.(type) {
+	case *orgv1.Organization:
+		m.organizations = append(m.organizations, o.DeepCopy())
+	case *orgv1.Team:
+		o = o.DeepCopy()
+		m.teams = append(m.teams, o)
+		m.team[o.Name] = o
+	case *orgv1.Platform:
+		o = o.DeepCopy()
+		m.platforms = append(m.platforms, o)
+		m.platform[o.Name] = o
+		if r := o.Spec.SteeringCommitteeRef; r != nil {
+			k := refKey(orgv1.KindSteeringCommittee, ns, r.Namespace, r.Name)
+			g.governed[k] = append(g.governed[k], o)
+		}
+	case *orgv1.SteeringCommittee:
+		o = o.DeepCopy()
+		m.committees = append(m.committees, o)
+		m.committee[o.Name] = o
+	case *orgv1.ResponsibilityMatrix:
+		o = o.DeepCopy()
+		m.matrices = append(m.matrices, o)
+		if r := o.Spec.PlatformRef; r != nil {
+			k := refKey(orgv1.KindPlatform, ns, r.Namespace, r.Name)
+			g.matrices[k] = append(g.matrices[k], o)
+		}
+	case *orgv1.GovernancePolicy:
+		m.policies = append(m.policies, o.DeepCopy())
+	}
+}
+
+func sortByName[T metav1.Object](l []T) {
+	slices.SortFunc(l, func(a, b T) int { return cmp.Compare(a.GetName(), b.GetName()) })
+}
+
+func sortByNamespaceName[T metav1.Object](l []T) {
+	slices.SortFunc(l, func(a, b T) int {
+		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
+	})
+}
+
+// noObjects stands for a namespace that holds nothing.
+var noObjects = &memoryNamespace{}
+
+// ns returns the namespace's objects; none for an unknown namespace.
+func (g *MemoryGraph) ns(namespace string) *memoryNamespace {
+	if m := g.byNS[namespace]; m != nil {
+		return m
+	}
+	return noObjects
+}
+
+// Namespaces implements Graph.
+func (g *MemoryGraph) Namespaces() []string { return g.namespaces }
+
+// Organizations implements Graph.
+func (g *MemoryGraph) Organizations(ns string) []*orgv1.Organization { return g.ns(ns).organizations }
+
+// Teams implements Graph.
+func (g *MemoryGraph) Teams(ns string) []*orgv1.Team { return g.ns(ns).teams }
+
+// Platforms implements Graph.
+func (g *MemoryGraph) Platforms(ns string) []*orgv1.Platform { return g.ns(ns).platforms }
+
+// SteeringCommittees implements Graph.
+func (g *MemoryGraph) SteeringCommittees(ns string) []*orgv1.SteeringCommittee {
+	return g.ns(ns).committees
+}
+
+// ResponsibilityMatrices implements Graph.
+func (g *MemoryGraph) ResponsibilityMatrices(ns string) []*orgv1.ResponsibilityMatrix {
+	return g.ns(ns).matrices
+}
+
+// GovernancePolicies implements Graph.
+func (g *MemoryGraph) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
+	return g.ns(ns).policies
+}
+
+// Team implements Graph.
+func (g *MemoryGraph) Team(ns, name string) *orgv1.Team { return g.ns(ns).team[name] }
+
+// Platform implements Graph.
+func (g *MemoryGraph) Platform(ns, name string) *orgv1.Platform { return g.ns(ns).platform[name] }
+
+// SteeringCommittee implements Graph.
+func (g *MemoryGraph) SteeringCommittee(ns, name string) *orgv1.SteeringCommittee {
+	return g.ns(ns).committee[name]
+}
+
+// MatricesFor implements Graph: the matrices whose platformRef names the
+// platform, sorted by namespace and name.
+func (g *MemoryGraph) MatricesFor(ns, name string) []*orgv1.ResponsibilityMatrix {
+	return g.matrices[ObjectRef{Kind: orgv1.KindPlatform, Namespace: ns, Name: name}]
+}
+
+// PlatformsGovernedBy implements Graph: the platforms whose
+// steeringCommitteeRef names the committee, sorted by namespace and name.
+func (g *MemoryGraph) PlatformsGovernedBy(ns, name string) []*orgv1.Platform {
+	return g.governed[ObjectRef{Kind: orgv1.KindSteeringCommittee, Namespace: ns, Name: name}]
+}

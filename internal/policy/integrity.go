@@ -1,0 +1,62 @@
+package policy
+
+import (
+	"strings"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+)
+
+// The built-in reference integrity check is always on, even where no
+// GovernancePolicy exists. Its violations are High, because a dangling
+// reference or a reporting cycle makes the declared structure wrong, but
+// Audit: the check cannot be switched off or tuned, so it must not gate
+// readiness (a GitOps sync that applies a Platform before its Team would
+// otherwise block its own health checks). Users who want references to gate
+// readiness write an Enforce policy with the rule types that check them.
+const (
+	builtinPolicy      = "builtin"
+	integrityRule      = "integrity"
+	integritySeverity  = orgv1.SeverityHigh
+	integrityEnforcing = orgv1.EnforcementAudit
+)
+
+// integrity reports, on the object that holds them, the references that do
+// not resolve and, for a team, its being on a cycle of parentRefs.
+func integrity(c *evalCtx, s *subject) []orgv1.Violation {
+	var msgs []string
+	for _, fr := range fieldRefs(s.obj) {
+		if resolve(c.g, fr.ref) == nil {
+			msgs = append(msgs, notFound(s, fr))
+		}
+	}
+	if t, ok := s.obj.(*orgv1.Team); ok {
+		if cycle := cycleOf(c.g, t); cycle != nil {
+			msgs = append(msgs, cycleProblem(s, cycle))
+		}
+	}
+	var vs []orgv1.Violation
+	for _, m := range msgs {
+		vs = append(vs, orgv1.Violation{
+			Policy:      builtinPolicy,
+			Rule:        integrityRule,
+			Severity:    integritySeverity,
+			Enforcement: integrityEnforcing,
+			Message:     m,
+		})
+	}
+	return vs
+}
+
+// notFound is the message for a reference that does not resolve.
+func notFound(s *subject, fr fieldRef) string {
+	return s.problem(fr.field, "%s %s not found", kindWords[fr.ref.Kind], s.rel(fr.ref))
+}
+
+// cycleProblem is the message for a team on a cycle of parentRefs.
+func cycleProblem(s *subject, cycle []ObjectRef) string {
+	names := make([]string, len(cycle))
+	for i, r := range cycle {
+		names[i] = s.rel(r)
+	}
+	return s.problem("spec.parentRef", "team is on a cycle of parentRefs: %s", strings.Join(names, " -> "))
+}

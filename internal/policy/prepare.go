@@ -1,0 +1,171 @@
+package policy
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+)
+
+// checkFunc judges one object for one rule and returns its problems as
+// messages; it is called only for the kinds its rule type judges.
+type checkFunc func(c *evalCtx, s *subject, r *orgv1.Rule) []string
+
+// ruleDef is a built-in rule type: the kinds it judges and its check.
+type ruleDef struct {
+	kinds []orgv1.Kind
+	check checkFunc
+}
+
+// ruleDefs are the rule types of the contract. CEL has no fixed check: each
+// rule gets one from its compiled expression.
+var ruleDefs = map[orgv1.RuleType]ruleDef{
+	orgv1.RulePlatformOwnership:         {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkPlatformOwnership},
+	orgv1.RulePlatformGoverned:          {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkPlatformGoverned},
+	orgv1.RuleSteeringCommitteeCoverage: {kinds: []orgv1.Kind{orgv1.KindSteeringCommittee}, check: checkCommitteeCoverage},
+	orgv1.RulePrivacyOwner:              {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkPrivacyOwner},
+	orgv1.RuleResponsibilityAssignment:  {kinds: []orgv1.Kind{orgv1.KindResponsibilityMatrix, orgv1.KindPlatform}, check: checkResponsibilityAssignment},
+	orgv1.RuleTeamStructure:             {kinds: []orgv1.Kind{orgv1.KindTeam}, check: checkTeamStructure},
+	orgv1.RuleOrganizationModel:         {kinds: []orgv1.Kind{orgv1.KindOrganization}, check: checkOrganizationModel},
+	orgv1.RuleEnterpriseAI:              {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkEnterpriseAI},
+	orgv1.RuleCEL:                       {kinds: judgedKinds},
+}
+
+// RuleError is a rule that cannot be evaluated at all (a CEL expression that
+// does not compile, an invalid label selector, an unknown type, ...). The
+// policy's other rules are still evaluated.
+type RuleError struct {
+	// Rule is the rule's name.
+	Rule string
+	// Message is the whole message, `rule "<name>": <field>: <problem>`.
+	Message string
+}
+
+func (e RuleError) Error() string { return e.Message }
+
+// preparedPolicy is a GovernancePolicy ready to judge objects.
+type preparedPolicy struct {
+	name        string
+	enforcement orgv1.Enforcement
+	rules       []*preparedRule
+}
+
+// preparedRule is one rule ready to judge objects, with the counts of one
+// evaluation.
+type preparedRule struct {
+	rule     *orgv1.Rule
+	severity orgv1.Severity
+	kinds    []orgv1.Kind
+	selector labels.Selector
+	check    checkFunc
+	err      *RuleError // when set, the rule judges nothing
+
+	evaluated, violations int32
+}
+
+// prepare readies the GovernancePolicies of a namespace.
+func (e *Engine) prepare(g Graph, ns string) []*preparedPolicy {
+	var out []*preparedPolicy
+	for _, p := range g.GovernancePolicies(ns) {
+		if p == nil {
+			continue
+		}
+		pp := &preparedPolicy{name: p.Name, enforcement: cmp.Or(p.Spec.Enforcement, orgv1.EnforcementAudit)}
+		for i := range p.Spec.Rules {
+			pp.rules = append(pp.rules, e.prepareRule(p, &p.Spec.Rules[i]))
+		}
+		out = append(out, pp)
+	}
+	return out
+}
+
+func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *preparedRule {
+	pr := &preparedRule{rule: r, severity: cmp.Or(r.Severity, orgv1.SeverityMedium)}
+	fail := func(field, format string, args ...any) *preparedRule {
+		pr.err = &RuleError{Rule: r.Name, Message: fmt.Sprintf("rule %q: %s: ", r.Name, field) + fmt.Sprintf(format, args...)}
+		return pr
+	}
+	def, ok := ruleDefs[r.Type]
+	if !ok {
+		return fail("type", "unknown rule type %q", r.Type)
+	}
+	var match orgv1.RuleMatch
+	if r.Match != nil {
+		match = *r.Match
+	}
+	if r.Type == orgv1.RuleCEL {
+		if r.CEL == nil {
+			return fail("cel.expression", "required for a rule of type CEL")
+		}
+		if len(match.Kinds) == 0 {
+			return fail("match.kinds", "required for a rule of type CEL")
+		}
+	}
+	pr.kinds = def.kinds
+	if r.Type == orgv1.RuleResponsibilityAssignment && (r.Params == nil || len(r.Params.RequireForTiers) == 0) {
+		// Without requireForTiers a platform cannot violate the rule, so it
+		// is not counted as judged.
+		pr.kinds = []orgv1.Kind{orgv1.KindResponsibilityMatrix}
+	}
+	if len(match.Kinds) > 0 {
+		pr.kinds = slices.DeleteFunc(slices.Clone(pr.kinds), func(k orgv1.Kind) bool { return !slices.Contains(match.Kinds, k) })
+		if len(pr.kinds) == 0 {
+			return fail("match.kinds", "%s judges none of %s", r.Type, joinList(match.Kinds))
+		}
+	}
+	pr.selector = labels.Everything()
+	if match.LabelSelector != nil {
+		sel, err := metav1.LabelSelectorAsSelector(match.LabelSelector)
+		if err != nil {
+			return fail("match.labelSelector", "%v", err)
+		}
+		pr.selector = sel
+	}
+	pr.check = def.check
+	if r.Type == orgv1.RuleCEL {
+		prg, err := e.program(p, r)
+		if err != nil {
+			return fail("cel.expression", "%v", err)
+		}
+		pr.check = celCheck(prg, r)
+	}
+	return pr
+}
+
+// judges reports whether the rule judges the subject: it can be evaluated,
+// and the subject's kind and labels match.
+func (r *preparedRule) judges(s *subject) bool {
+	return r.err == nil && slices.Contains(r.kinds, s.ref.Kind) && r.selector.Matches(labels.Set(s.obj.GetLabels()))
+}
+
+// params returns a rule's params, empty when it has none.
+func params(r *orgv1.Rule) *orgv1.RuleParams {
+	if r.Params == nil {
+		return &orgv1.RuleParams{}
+	}
+	return r.Params
+}
+
+// allowed reports whether v is in list, or in def when list is empty (no
+// list at all allows everything), and returns the list that applied joined
+// for messages.
+func allowed[T ~string](v T, list, def []T) (bool, string) {
+	if len(list) == 0 {
+		list = def
+	}
+	return len(list) == 0 || slices.Contains(list, v), joinList(list)
+}
+
+// joinList writes a list as "a, b, c".
+func joinList[T ~string](l []T) string {
+	s := make([]string, len(l))
+	for i, v := range l {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,50 @@
+package policy
+
+import (
+	"slices"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+)
+
+// checkResponsibilityAssignment judges a matrix's activities and, with
+// params.requireForTiers, whether a platform of those tiers has a matrix.
+func checkResponsibilityAssignment(c *evalCtx, s *subject, r *orgv1.Rule) []string {
+	switch o := s.obj.(type) {
+	case *orgv1.ResponsibilityMatrix:
+		return checkActivities(c, s, o)
+	case *orgv1.Platform:
+		t := tier(o)
+		if slices.Contains(params(r).RequireForTiers, t) && len(c.g.MatricesFor(o.Namespace, o.Name)) == 0 {
+			return []string{s.problem("spec.tier", "%s platform has no responsibility matrix", t)}
+		}
+	}
+	return nil
+}
+
+// checkActivities: an activity's team refs do not resolve, it has no
+// accountable team, or its accountable team is also among its informed.
+func checkActivities(c *evalCtx, s *subject, m *orgv1.ResponsibilityMatrix) []string {
+	var out []string
+	for i := range m.Spec.Activities {
+		a := &m.Spec.Activities[i]
+		field := indexed("spec.activities", i)
+		refs := refCollector{ns: m.Namespace}
+		refs.activity(field, a)
+		for _, fr := range refs.out {
+			if resolve(c.g, fr.ref) == nil {
+				out = append(out, notFound(s, fr))
+			}
+		}
+		if a.Accountable == nil {
+			out = append(out, s.problem(field+".accountable", "activity %q has no accountable team", a.Name))
+			continue
+		}
+		acc := teamKey(m.Namespace, *a.Accountable)
+		for j, inf := range a.Informed {
+			if teamKey(m.Namespace, inf) == acc {
+				out = append(out, s.problem(indexed(field+".informed", j), "activity %q informs its accountable team %s", a.Name, s.rel(acc)))
+			}
+		}
+	}
+	return out
+}

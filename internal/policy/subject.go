@@ -1,0 +1,125 @@
+package policy
+
+import (
+	"fmt"
+	"strconv"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+)
+
+// judgedKinds are the kinds rules judge, in the order findings are listed.
+var judgedKinds = []orgv1.Kind{
+	orgv1.KindOrganization,
+	orgv1.KindTeam,
+	orgv1.KindPlatform,
+	orgv1.KindSteeringCommittee,
+	orgv1.KindResponsibilityMatrix,
+}
+
+// kindWords name each kind in messages.
+var kindWords = map[orgv1.Kind]string{
+	orgv1.KindOrganization:         "organization",
+	orgv1.KindTeam:                 "team",
+	orgv1.KindPlatform:             "platform",
+	orgv1.KindSteeringCommittee:    "steering committee",
+	orgv1.KindResponsibilityMatrix: "responsibility matrix",
+}
+
+// subject is the object being judged.
+type subject struct {
+	ref ObjectRef
+	obj metav1.Object // one of the five judged kinds, never a nil pointer
+	// celObject is the object's CEL view, built on first use.
+	celObject map[string]any
+}
+
+// problem formats a message in the package's one format:
+// `<kind> "<name>": <field>: <problem>`.
+func (s *subject) problem(field, format string, args ...any) string {
+	return s.prefix() + field + ": " + fmt.Sprintf(format, args...)
+}
+
+// prefix is the `<kind> "<name>": ` that starts every message.
+func (s *subject) prefix() string {
+	return kindWords[s.ref.Kind] + " " + strconv.Quote(s.ref.Name) + ": "
+}
+
+// rel names another object as the subject sees it: its quoted name, with the
+// namespace when it lies in another namespace.
+func (s *subject) rel(r ObjectRef) string {
+	if r.Namespace == s.ref.Namespace {
+		return strconv.Quote(r.Name)
+	}
+	return strconv.Quote(r.Namespace + "/" + r.Name)
+}
+
+func newSubject(kind orgv1.Kind, obj metav1.Object) *subject {
+	return &subject{ref: ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}, obj: obj}
+}
+
+// subjects lists the judged objects of a namespace in finding order: by kind
+// (judgedKinds), then by name. Nil entries a Graph might return are skipped.
+func subjects(g Graph, ns string) []*subject {
+	var out []*subject
+	add := func(kind orgv1.Kind, obj metav1.Object) { out = append(out, newSubject(kind, obj)) }
+	for _, o := range g.Organizations(ns) {
+		if o != nil {
+			add(orgv1.KindOrganization, o)
+		}
+	}
+	for _, o := range g.Teams(ns) {
+		if o != nil {
+			add(orgv1.KindTeam, o)
+		}
+	}
+	for _, o := range g.Platforms(ns) {
+		if o != nil {
+			add(orgv1.KindPlatform, o)
+		}
+	}
+	for _, o := range g.SteeringCommittees(ns) {
+		if o != nil {
+			add(orgv1.KindSteeringCommittee, o)
+		}
+	}
+	for _, o := range g.ResponsibilityMatrices(ns) {
+		if o != nil {
+			add(orgv1.KindResponsibilityMatrix, o)
+		}
+	}
+	return out
+}
+
+// lookupSubject finds the object ref names; nil when it does not exist.
+// Organizations and matrices have no getter on Graph, so they are found in
+// their namespace's list.
+func lookupSubject(g Graph, ref ObjectRef) *subject {
+	var obj metav1.Object
+	switch ref.Kind {
+	case orgv1.KindOrganization:
+		obj = findByName(g.Organizations(ref.Namespace), ref.Name)
+	case orgv1.KindResponsibilityMatrix:
+		obj = findByName(g.ResponsibilityMatrices(ref.Namespace), ref.Name)
+	default:
+		obj = resolve(g, ref)
+	}
+	if obj == nil {
+		return nil
+	}
+	return newSubject(ref.Kind, obj)
+}
+
+func findByName[T interface {
+	comparable
+	metav1.Object
+}](l []T, name string) metav1.Object {
+	var zero T
+	for _, o := range l {
+		if o != zero && o.GetName() == name {
+			return o
+		}
+	}
+	return nil
+}
