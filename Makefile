@@ -21,9 +21,10 @@ generate: ## Generate the API's DeepCopy methods.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 
 .PHONY: manifests
-manifests: ## Generate the CRDs (config/crd/bases) and the manager's ClusterRole (config/rbac/role.yaml).
-	$(CONTROLLER_GEN) crd rbac:roleName=orgplane-manager paths=./... \
-		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+manifests: ## Generate the CRDs (config/crd/bases), the manager's ClusterRole (config/rbac/role.yaml) and the webhook configuration (config/webhook).
+	$(CONTROLLER_GEN) crd rbac:roleName=orgplane-manager webhook paths=./... \
+		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac \
+		output:webhook:artifacts:config=config/webhook
 
 .PHONY: fmt
 fmt: ## Format the Go code.
@@ -90,3 +91,10 @@ deploy: ## Deploy the controller to the current cluster (IMG sets the image).
 .PHONY: undeploy
 undeploy: ## Remove the controller from the current cluster.
 	kubectl delete --ignore-not-found -k config/default
+
+##@ Benchmarks
+
+.PHONY: bench
+bench: envtest ## Run the engine and convergence benchmarks (results go in docs/performance.md).
+	go test -run '^$$' -bench . -benchmem ./internal/policy/
+	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -run '^$$' -bench . -benchtime 1x -timeout 30m ./test/bench/

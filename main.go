@@ -16,9 +16,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/webhooks"
 )
 
 var scheme = runtime.NewScheme()
@@ -36,15 +39,21 @@ func main() {
 		qps                        float64
 		burst                      int
 		reconcilerOpts             controllers.Options
+		enableWebhooks             bool
+		webhookPort                int
+		webhookCertPath            string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "The address the metrics endpoint binds to; 0 disables it.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to; 0 disables it.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Enable leader election, so that only one replica reconciles at a time.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorized against the apiserver.")
-	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics server (off by default: CVE-2023-44487, CVE-2023-39325).")
-	flag.Float64Var(&qps, "kube-api-qps", 50, "Queries per second to the apiserver.")
+	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics and webhook servers (off by default: CVE-2023-44487, CVE-2023-39325).")
+	flag.Float64Var(&qps, "kube-api-qps", 50, "Queries per second to the apiserver (measured in docs/performance.md).")
 	flag.IntVar(&burst, "kube-api-burst", 100, "Burst of queries to the apiserver.")
-	flag.IntVar(&reconcilerOpts.MaxConcurrentReconciles, "concurrency", 2, "Workers per kind.")
+	flag.IntVar(&reconcilerOpts.MaxConcurrentReconciles, "concurrency", 2, "Workers per kind (measured in docs/performance.md).")
+	flag.BoolVar(&enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhook (needs a serving certificate; see docs/webhook.md).")
+	flag.IntVar(&webhookPort, "webhook-port", 9443, "The port the webhook server listens on.")
+	flag.StringVar(&webhookCertPath, "webhook-cert-path", "", "The directory holding the webhook server's tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs).")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -66,6 +75,7 @@ func main() {
 		Scheme:                 scheme,
 		Metrics:                metricsOpts,
 		HealthProbeBindAddress: probeAddr,
+		WebhookServer:          webhook.NewServer(webhook.Options{Port: webhookPort, CertDir: webhookCertPath, TLSOpts: metricsOpts.TLSOpts}),
 		LeaderElection:         leaderElect,
 		LeaderElectionID:       "orgplane.org.orgplane.io",
 	})
@@ -77,6 +87,16 @@ func main() {
 	if err := controllers.SetupIndexes(ctx, mgr); err != nil {
 		log.Error(err, "unable to set up field indexes")
 		os.Exit(1)
+	}
+	if enableWebhooks {
+		// The webhook judges incoming objects with the reconcilers' engine.
+		if reconcilerOpts.Engine, err = policy.NewEngine(policy.Options{}); err == nil {
+			err = webhooks.SetupWebhooks(mgr, reconcilerOpts.Engine)
+		}
+		if err != nil {
+			log.Error(err, "unable to set up webhooks")
+			os.Exit(1)
+		}
 	}
 	if err := controllers.SetupReconcilers(mgr, reconcilerOpts); err != nil {
 		log.Error(err, "unable to set up reconcilers")

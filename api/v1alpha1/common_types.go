@@ -107,6 +107,19 @@ const (
 	EnforcementEnforce Enforcement = "Enforce"
 )
 
+// AdmissionAction says what the admission webhook does with a policy's
+// violations of an object being created or updated.
+// +kubebuilder:validation:Enum=Warn;Deny
+type AdmissionAction string
+
+const (
+	// AdmissionWarn admits the object and returns the violations as warnings.
+	AdmissionWarn AdmissionAction = "Warn"
+	// AdmissionDeny rejects the object for the violations of an Enforce
+	// policy; those of an Audit policy stay warnings.
+	AdmissionDeny AdmissionAction = "Deny"
+)
+
 // Violation is one finding of a governance rule on an object.
 type Violation struct {
 	// policy is the GovernancePolicy that found it, or "builtin" for

@@ -160,6 +160,17 @@ type GovernancePolicySpec struct {
 	// +optional
 	Enforcement Enforcement `json:"enforcement,omitempty"`
 
+	// admission: what the admission webhook, when it is deployed, does with
+	// the violations this policy would find on an object being created or
+	// updated. Warn (the default) admits the object and returns the
+	// violations as warnings (kubectl prints them); Deny rejects it when the
+	// policy's enforcement is Enforce, naming the violations. An update is
+	// only rejected for violations that the stored object does not already
+	// have. Deletes, and GovernancePolicies themselves, are never rejected.
+	// +kubebuilder:default=Warn
+	// +optional
+	Admission AdmissionAction `json:"admission,omitempty"`
+
 	// rules of the policy, unique by name.
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=64
@@ -199,6 +210,7 @@ type GovernancePolicyStatus struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=gp;govpol,categories=orgplane
 // +kubebuilder:printcolumn:name="Enforcement",type=string,JSONPath=`.spec.enforcement`
+// +kubebuilder:printcolumn:name="Admission",type=string,JSONPath=`.spec.admission`,priority=1
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Stalled",type=string,JSONPath=`.status.conditions[?(@.type=="Stalled")].status`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
@@ -211,6 +223,9 @@ type GovernancePolicy struct {
 	Spec GovernancePolicySpec `json:"spec"`
 
 	// status is what the controller observed.
+	// Until the controller has evaluated the object, status reads
+	// observedGeneration 0, so kstatus-based tools see it InProgress.
+	// +kubebuilder:default={observedGeneration: 0}
 	// +optional
 	Status GovernancePolicyStatus `json:"status,omitempty"`
 }

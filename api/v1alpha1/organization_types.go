@@ -126,6 +126,9 @@ type Organization struct {
 	Spec OrganizationSpec `json:"spec"`
 
 	// status is what the controller observed.
+	// Until the controller has evaluated the object, status reads
+	// observedGeneration 0, so kstatus-based tools see it InProgress.
+	// +kubebuilder:default={observedGeneration: 0}
 	// +optional
 	Status OrganizationStatus `json:"status,omitempty"`
 }

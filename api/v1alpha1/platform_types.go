@@ -134,6 +134,9 @@ type Platform struct {
 	Spec PlatformSpec `json:"spec"`
 
 	// status is what the controller observed.
+	// Until the controller has evaluated the object, status reads
+	// observedGeneration 0, so kstatus-based tools see it InProgress.
+	// +kubebuilder:default={observedGeneration: 0}
 	// +optional
 	Status PlatformStatus `json:"status,omitempty"`
 }

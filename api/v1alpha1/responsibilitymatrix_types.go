@@ -74,6 +74,9 @@ type ResponsibilityMatrix struct {
 	Spec ResponsibilityMatrixSpec `json:"spec"`
 
 	// status is what the controller observed.
+	// Until the controller has evaluated the object, status reads
+	// observedGeneration 0, so kstatus-based tools see it InProgress.
+	// +kubebuilder:default={observedGeneration: 0}
 	// +optional
 	Status ResponsibilityMatrixStatus `json:"status,omitempty"`
 }

@@ -78,6 +78,9 @@ type SteeringCommittee struct {
 	Spec SteeringCommitteeSpec `json:"spec"`
 
 	// status is what the controller observed.
+	// Until the controller has evaluated the object, status reads
+	// observedGeneration 0, so kstatus-based tools see it InProgress.
+	// +kubebuilder:default={observedGeneration: 0}
 	// +optional
 	Status SteeringCommitteeStatus `json:"status,omitempty"`
 }

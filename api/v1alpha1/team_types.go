@@ -110,6 +110,9 @@ type Team struct {
 	Spec TeamSpec `json:"spec"`
 
 	// status is what the controller observed.
+	// Until the controller has evaluated the object, status reads
+	// observedGeneration 0, so kstatus-based tools see it InProgress.
+	// +kubebuilder:default={observedGeneration: 0}
 	// +optional
 	Status TeamStatus `json:"status,omitempty"`
 }

@@ -83,13 +83,27 @@ func (e *Engine) EvaluateObject(g Graph, ref ObjectRef, now time.Time) ObjectRes
 
 // judge collects a subject's violations, counting them on the rules.
 func judge(c *evalCtx, policies []*preparedPolicy, s *subject) []orgv1.Violation {
-	vs := integrity(c, s)
+	var vs []orgv1.Violation
+	judgeEach(c, policies, s, func(_ *preparedPolicy, _ *preparedRule, rvs []orgv1.Violation) {
+		vs = append(vs, rvs...)
+	})
+	sortViolations(vs)
+	return vs
+}
+
+// judgeEach applies to a subject the built-in integrity check, then every
+// rule that judges it (by policy, in spec order), counting them on the
+// rules, and hands each check's violations, unsorted, to yield: p and r are
+// nil for the integrity check.
+func judgeEach(c *evalCtx, policies []*preparedPolicy, s *subject, yield func(p *preparedPolicy, r *preparedRule, vs []orgv1.Violation)) {
+	yield(nil, nil, integrity(c, s))
 	for _, p := range policies {
 		for _, r := range p.rules {
 			if !r.judges(s) {
 				continue
 			}
 			r.evaluated++
+			var vs []orgv1.Violation
 			for _, msg := range r.check(c, s, r.rule) {
 				vs = append(vs, orgv1.Violation{
 					Policy:      p.name,
@@ -100,10 +114,9 @@ func judge(c *evalCtx, policies []*preparedPolicy, s *subject) []orgv1.Violation
 				})
 				r.violations++
 			}
+			yield(p, r, vs)
 		}
 	}
-	sortViolations(vs)
-	return vs
 }
 
 // severityRank orders severities, most severe first; unknown ones last.

@@ -221,3 +221,29 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestJudgesKind(t *testing.T) {
+	pol := policy("gov",
+		rule("owned", orgv1.RulePlatformOwnership),
+		rule("raci", orgv1.RuleResponsibilityAssignment),
+		celRule("cel", "true", "", orgv1.KindTeam),
+		rule("unknown", "Bogus"),
+	)
+	want := map[orgv1.Kind]bool{
+		orgv1.KindPlatform: true, orgv1.KindResponsibilityMatrix: true, orgv1.KindTeam: true,
+		orgv1.KindOrganization: false, orgv1.KindSteeringCommittee: false,
+	}
+	for kind, judged := range want {
+		if got := JudgesKind(pol, kind); got != judged {
+			t.Errorf("JudgesKind(%s) = %v, want %v", kind, got, judged)
+		}
+	}
+	narrowed := policy("gov", rule("raci", orgv1.RuleResponsibilityAssignment, matchKinds(orgv1.KindPlatform),
+		withParams(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Foundational"}})))
+	if JudgesKind(narrowed, orgv1.KindResponsibilityMatrix) || !JudgesKind(narrowed, orgv1.KindPlatform) {
+		t.Error("match.kinds does not narrow JudgesKind")
+	}
+	if JudgesKind(nil, orgv1.KindTeam) {
+		t.Error("a nil policy judges something")
+	}
+}

@@ -198,7 +198,9 @@ func randomRule(s *byteSource, name string) orgv1.Rule {
 // FuzzEvaluate builds random organizations and checks that evaluation never
 // panics, is deterministic (twice on one engine, and on a fresh engine over
 // the objects in shuffled order), and that EvaluateObject agrees with
-// EvaluateNamespace on every object.
+// EvaluateNamespace on every object. Run it with -fuzzminimizetime=2s: each
+// input is a whole organization, and minimizing every new input for the
+// default 60s leaves little time to fuzz.
 func FuzzEvaluate(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("seed: a small organization"))

@@ -6,13 +6,16 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
-// JudgesKind reports whether some rule of the policy judges objects of kind
-// k, label selectors aside: when the policy changes, those are the objects
-// to re-evaluate.
-func JudgesKind(p *orgv1.GovernancePolicy, k orgv1.Kind) bool {
-	for _, r := range p.Spec.Rules {
-		def, ok := ruleDefs[r.Type]
-		if ok && slices.Contains(def.kinds, k) && (r.Match == nil || len(r.Match.Kinds) == 0 || slices.Contains(r.Match.Kinds, k)) {
+// JudgesKind reports whether a rule of the policy judges objects of kind
+// (by rule type and match.kinds; label selectors are not considered), that
+// is whether a change to the policy can change such objects' findings. The
+// controller calls it on both versions of a changed policy.
+func JudgesKind(p *orgv1.GovernancePolicy, kind orgv1.Kind) bool {
+	if p == nil {
+		return false
+	}
+	for i := range p.Spec.Rules {
+		if slices.Contains(ruleKinds(&p.Spec.Rules[i]), kind) {
 			return true
 		}
 	}

@@ -106,17 +106,8 @@ func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *prepared
 			return fail("match.kinds", "required for a rule of type CEL")
 		}
 	}
-	pr.kinds = def.kinds
-	if r.Type == orgv1.RuleResponsibilityAssignment && (r.Params == nil || len(r.Params.RequireForTiers) == 0) {
-		// Without requireForTiers a platform cannot violate the rule, so it
-		// is not counted as judged.
-		pr.kinds = []orgv1.Kind{orgv1.KindResponsibilityMatrix}
-	}
-	if len(match.Kinds) > 0 {
-		pr.kinds = slices.DeleteFunc(slices.Clone(pr.kinds), func(k orgv1.Kind) bool { return !slices.Contains(match.Kinds, k) })
-		if len(pr.kinds) == 0 {
-			return fail("match.kinds", "%s judges none of %s", r.Type, joinList(match.Kinds))
-		}
+	if pr.kinds = ruleKinds(r); len(pr.kinds) == 0 {
+		return fail("match.kinds", "%s judges none of %s", r.Type, joinList(match.Kinds))
 	}
 	pr.selector = labels.Everything()
 	if match.LabelSelector != nil {
@@ -135,6 +126,21 @@ func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *prepared
 		pr.check = celCheck(prg, r)
 	}
 	return pr
+}
+
+// ruleKinds lists the kinds a rule judges: those of its type, narrowed by
+// match.kinds; none for an unknown type.
+func ruleKinds(r *orgv1.Rule) []orgv1.Kind {
+	kinds := ruleDefs[r.Type].kinds
+	if r.Type == orgv1.RuleResponsibilityAssignment && (r.Params == nil || len(r.Params.RequireForTiers) == 0) {
+		// Without requireForTiers a platform cannot violate the rule, so it
+		// is not counted as judged.
+		kinds = []orgv1.Kind{orgv1.KindResponsibilityMatrix}
+	}
+	if r.Match != nil && len(r.Match.Kinds) > 0 {
+		kinds = slices.DeleteFunc(slices.Clone(kinds), func(k orgv1.Kind) bool { return !slices.Contains(r.Match.Kinds, k) })
+	}
+	return kinds
 }
 
 // judges reports whether the rule judges the subject: it can be evaluated,

@@ -31,8 +31,6 @@ var kindWords = map[orgv1.Kind]string{
 type subject struct {
 	ref ObjectRef
 	obj metav1.Object // one of the five judged kinds, never a nil pointer
-	// celObject is the object's CEL view, built on first use.
-	celObject map[string]any
 }
 
 // problem formats a message in the package's one format:

@@ -28,9 +28,22 @@ type Env struct {
 	Kubeconfig string
 }
 
+// Option adjusts the environment before Start starts it.
+type Option func(*envtest.Environment)
+
+// WithWebhooks installs the webhook configurations in paths (files or
+// folders, such as config/webhook), pointed at a local webhook server: serve
+// it on Env.WebhookInstallOptions' LocalServingHost, LocalServingPort and
+// LocalServingCertDir.
+func WithWebhooks(paths ...string) Option {
+	return func(e *envtest.Environment) {
+		e.WebhookInstallOptions.Paths = append(e.WebhookInstallOptions.Paths, paths...)
+	}
+}
+
 // Start starts etcd and kube-apiserver and installs the CRDs from
 // config/crd/bases. Binaries come from $KUBEBUILDER_ASSETS, else bin/k8s.
-func Start() (*Env, error) {
+func Start(opts ...Option) (*Env, error) {
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
 		assets = filepath.Join(Root(), "bin", "k8s")
@@ -42,6 +55,9 @@ func Start() (*Env, error) {
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths:     []string{filepath.Join(Root(), "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
+	}
+	for _, o := range opts {
+		o(env)
 	}
 	cfg, err := env.Start()
 	if err != nil {

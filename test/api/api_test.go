@@ -4,10 +4,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
@@ -104,4 +107,37 @@ func TestDefaultKustomizationAppliesServerSide(t *testing.T) {
 	// The namespace must exist for a server-side dry run of the objects in it.
 	kubectl(t, "create", "namespace", "orgplane-system")
 	kubectl(t, "apply", "--dry-run=server", "-k", filepath.Join(testenv.Root(), "config", "default"))
+}
+
+// Before any controller evaluates them (no manager runs in this suite), every
+// kind reads InProgress for kstatus-based tools (Flux, kpt, cli-utils): the
+// schema defaults status.observedGeneration to 0, behind metadata.generation.
+func TestUnevaluatedObjectsAreInProgressForKstatus(t *testing.T) {
+	ns := namespace(t, "kstatus")
+	m := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: ns} }
+	for _, obj := range []client.Object{
+		&orgv1.Organization{ObjectMeta: m("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelHybrid}},
+		&orgv1.Team{ObjectMeta: m("it"), Spec: orgv1.TeamSpec{Function: "IT", Type: "Department"}},
+		&orgv1.Platform{ObjectMeta: m("cdp"), Spec: orgv1.PlatformSpec{Category: "CDP"}},
+		&orgv1.SteeringCommittee{ObjectMeta: m("steering")},
+		&orgv1.ResponsibilityMatrix{ObjectMeta: m("raci")},
+		&orgv1.GovernancePolicy{ObjectMeta: m("baseline"), Spec: orgv1.GovernancePolicySpec{
+			Rules: []orgv1.Rule{{Name: "owned", Type: orgv1.RulePlatformOwnership}}}},
+	} {
+		if err := k8s.Create(ctx, obj); err != nil {
+			t.Fatal(err)
+		}
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(orgv1.GroupVersion.WithKind(reflect.TypeOf(obj).Elem().Name()))
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), u); err != nil {
+			t.Fatal(err)
+		}
+		res, err := status.Compute(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != status.InProgressStatus {
+			t.Errorf("%s: kstatus %s (%s) before evaluation, want InProgress", u.GetKind(), res.Status, res.Message)
+		}
+	}
 }
