@@ -47,8 +47,12 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 		if equality.Semantic.DeepEqual(before, obj) {
 			return
 		}
-		recordTransitions(r.recorder, before, obj)
 		perr := patchStatus(ctx, r.client, before, obj)
+		if perr == nil {
+			// Only a written transition is news: a patch from a stale read
+			// conflicts, and its retry must not announce it twice.
+			recordTransitions(r.recorder, before, obj)
+		}
 		if apierrors.IsConflict(perr) {
 			// The cache lagged behind the object; its newer version's event
 			// is on its way and will bring the object back here.
