@@ -6,6 +6,8 @@ IMG ?= ghcr.io/orgplane/orgplane:latest
 KUBEBUILDER_ASSETS ?= $(CURDIR)/bin/k8s
 CONTROLLER_GEN = go tool controller-gen
 GO_TEST_FLAGS ?=
+# What `make generate manifests` writes.
+GENERATED = api internal/policyreport/api config
 
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash -o pipefail
@@ -17,14 +19,16 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: generate
-generate: ## Generate the API's DeepCopy methods.
-	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
+generate: ## Generate the DeepCopy methods of the API and of the policy report types.
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths="{./api/...,./internal/policyreport/api/...}"
 
 .PHONY: manifests
-manifests: ## Generate the CRDs (config/crd/bases), the manager's ClusterRole (config/rbac/role.yaml) and the webhook configuration (config/webhook).
-	$(CONTROLLER_GEN) crd rbac:roleName=orgplane-manager webhook paths=./... \
-		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac \
-		output:webhook:artifacts:config=config/webhook
+manifests: ## Generate the CRDs (config/crd/bases; the optional report CRDs in config/policyreport and config/openreports), the manager's ClusterRole (config/rbac/role.yaml) and the webhook configuration (config/webhook).
+	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=config/crd/bases
+	$(CONTROLLER_GEN) crd paths=./internal/policyreport/api/wgpolicy/... output:crd:artifacts:config=config/policyreport
+	$(CONTROLLER_GEN) crd paths=./internal/policyreport/api/openreports/... output:crd:artifacts:config=config/openreports
+	$(CONTROLLER_GEN) rbac:roleName=orgplane-manager webhook paths=./... \
+		output:rbac:artifacts:config=config/rbac output:webhook:artifacts:config=config/webhook
 
 .PHONY: fmt
 fmt: ## Format the Go code.
@@ -39,17 +43,22 @@ lint: vet ## Check formatting and run go vet.
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 .PHONY: verify-generated
-verify-generated: generate manifests ## Fail when generated code or manifests differ from what is committed.
-	@if [ -n "$$(git status --porcelain -- api config)" ]; then \
+verify-generated: generate manifests ## Fail when generation changed code or manifests (compared with the git index, so staged work passes).
+	@changed=$$(git diff --name-only -- $(GENERATED); git ls-files --others --exclude-standard -- $(GENERATED)); \
+	if [ -n "$$changed" ]; then \
 		echo "Generated files are stale; run 'make generate manifests' and commit:"; \
-		git status --porcelain -- api config; git diff --stat -- api config; exit 1; fi
+		echo "$$changed"; git diff --stat -- $(GENERATED); exit 1; fi
 
 .PHONY: envtest
 envtest: ## Build kube-apiserver and etcd from the Go module proxy into bin/k8s (once; about 5 minutes).
 	hack/build-controlplane.sh $(KUBEBUILDER_ASSETS)
 
+.PHONY: test-tools
+test-tools: ## Install what the tests check output formats with: Graphviz (apt-get, as root) and the locked Mermaid parser (npm, into bin/mermaid).
+	bash hack/test-tools.sh
+
 .PHONY: test
-test: verify-generated lint envtest ## Run every test against a real kube-apiserver and etcd.
+test: verify-generated lint envtest test-tools ## Run every test against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build and run
@@ -57,6 +66,12 @@ test: verify-generated lint envtest ## Run every test against a real kube-apiser
 .PHONY: build
 build: ## Build the manager binary into bin/manager.
 	go build -o bin/manager .
+
+.PHONY: install-plugin
+install-plugin: ## Build the kubectl plugin and install it as kubectl-org in GOBIN (else GOPATH/bin): `kubectl org`.
+	@dir="$(GOBIN)"; [ -n "$$dir" ] || dir="$$(go env GOBIN)"; [ -n "$$dir" ] || dir="$$(go env GOPATH)/bin"; \
+	mkdir -p "$$dir" && go build -ldflags="-s -w" -o "$$dir/kubectl-org" ./cmd/kubectl-org && \
+	echo "Installed $$dir/kubectl-org; with $$dir on the PATH, run: kubectl org --help"
 
 .PHONY: run
 run: build envtest ## Run the manager against the current cluster, or the embedded local control plane when none answers.

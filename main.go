@@ -51,6 +51,7 @@ func main() {
 	flag.Float64Var(&qps, "kube-api-qps", 50, "Queries per second to the apiserver (measured in docs/performance.md).")
 	flag.IntVar(&burst, "kube-api-burst", 100, "Burst of queries to the apiserver.")
 	flag.IntVar(&reconcilerOpts.MaxConcurrentReconciles, "concurrency", 2, "Workers per kind (measured in docs/performance.md).")
+	flag.StringVar(&reconcilerOpts.ReportAPI, "report-api", controllers.ReportAPIPolicyReport, "The policy reports kept per namespace: wgpolicyk8s.io (PolicyReport), openreports.io (Report) or none; their CRD is an optional install (config/policyreport, config/openreports).")
 	flag.BoolVar(&enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhook (needs a serving certificate; see docs/webhook.md).")
 	flag.IntVar(&webhookPort, "webhook-port", 9443, "The port the webhook server listens on.")
 	flag.StringVar(&webhookCertPath, "webhook-cert-path", "", "The directory holding the webhook server's tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs).")

@@ -2,12 +2,9 @@ package controllers
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -31,7 +28,10 @@ func TestSamplesConvergeToTheFindingsTheREADMEPredicts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("kubectl apply: %v\n%s", err, out)
 	}
-	want := readmeFindings(t)
+	want, err := testenv.SamplesFindings()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	g.Eventually(func(g Gomega) {
 		got = nil
@@ -52,21 +52,4 @@ func TestSamplesConvergeToTheFindingsTheREADMEPredicts(t *testing.T) {
 		slices.Sort(got)
 		g.Expect(got).To(Equal(want))
 	}, 2*eventually, 100*time.Millisecond).Should(Succeed(), func() string { return cmp.Diff(want, got) })
-}
-
-// readmeFindings reads the block between the samples-findings markers of
-// README.md, one finding a line, sorted.
-func readmeFindings(t *testing.T) []string {
-	t.Helper()
-	readme, err := os.ReadFile(filepath.Join(testenv.Root(), "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile("(?s)<!-- samples-findings -->\n```text\n(.*?)```").FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("README.md has no <!-- samples-findings --> block")
-	}
-	lines := strings.Split(strings.TrimSpace(string(m[1])), "\n")
-	slices.Sort(lines)
-	return lines
 }

@@ -39,6 +39,10 @@ type Options struct {
 	Engine *policy.Engine
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// ReportAPI is the policy report shape kept per namespace:
+	// ReportAPIPolicyReport, ReportAPIOpenReports, or none ("" or
+	// ReportAPINone). See policyreport_controller.go.
+	ReportAPI string
 }
 
 // kindTable lists every orgplane kind, for watches, indexes and lists.
@@ -85,7 +89,8 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	return errors.Join(errs...)
 }
 
-// SetupReconcilers registers one reconciler per orgplane kind with the manager.
+// SetupReconcilers registers one reconciler per orgplane kind with the manager,
+// and the policy report reconciler when opts.ReportAPI asks for one.
 func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	if opts.Engine == nil {
 		e, err := policy.NewEngine(policy.Options{})
@@ -105,6 +110,7 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 		register(mgr, d, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, d.committeeRollup)),
 		register(mgr, d, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
 		register(mgr, d, opts, kindGovernancePolicy, d.evaluatePolicy),
+		setupReports(mgr, d, opts),
 	)
 }
 

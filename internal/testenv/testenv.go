@@ -41,6 +41,14 @@ func WithWebhooks(paths ...string) Option {
 	}
 }
 
+// WithCRDs installs the CRDs in paths (files or folders, such as
+// config/policyreport) besides orgplane's own.
+func WithCRDs(paths ...string) Option {
+	return func(e *envtest.Environment) {
+		e.CRDDirectoryPaths = append(e.CRDDirectoryPaths, paths...)
+	}
+}
+
 // Start starts etcd and kube-apiserver and installs the CRDs from
 // config/crd/bases. Binaries come from $KUBEBUILDER_ASSETS, else bin/k8s.
 func Start(opts ...Option) (*Env, error) {

@@ -1,0 +1,390 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/policyreport"
+	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
+	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
+)
+
+// +kubebuilder:rbac:groups=wgpolicyk8s.io,resources=policyreports,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=openreports.io,resources=reports,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=apiextensions.k8s.io,resources=customresourcedefinitions,verbs=get;list;watch
+
+// The report APIs the controller can write (Options.ReportAPI, the
+// manager's --report-api flag).
+const (
+	// ReportAPIPolicyReport writes wg-policy PolicyReports
+	// (wgpolicyk8s.io/v1alpha2), the manager's default.
+	ReportAPIPolicyReport = "wgpolicyk8s.io"
+	// ReportAPIOpenReports writes OpenReports Reports (openreports.io/v1alpha1).
+	ReportAPIOpenReports = "openreports.io"
+	// ReportAPINone writes no reports; so does "".
+	ReportAPINone = "none"
+)
+
+// reportRequestName names every request of the report reconciler, which is
+// keyed by namespace.
+const reportRequestName = "orgplane-policy-reports"
+
+// reportAPI is one report shape: its CRD and how its objects hold content.
+type reportAPI struct {
+	name      string // the ReportAPI value
+	crd       string // the CRD's name
+	install   string // where its CRD is shipped
+	addScheme func(*runtime.Scheme) error
+	newObj    func() client.Object
+	newList   func() client.ObjectList
+	items     func(client.ObjectList) []client.Object
+	// content points into a report's source (nil where the shape has
+	// none at the top), summary and results.
+	content func(client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult)
+}
+
+var reportAPIs = map[string]reportAPI{
+	ReportAPIPolicyReport: {
+		name: ReportAPIPolicyReport, crd: "policyreports.wgpolicyk8s.io", install: "config/policyreport",
+		addScheme: v1alpha2.AddToScheme,
+		newObj:    func() client.Object { return &v1alpha2.PolicyReport{} },
+		newList:   func() client.ObjectList { return &v1alpha2.PolicyReportList{} },
+		items: func(l client.ObjectList) []client.Object {
+			var out []client.Object
+			for i := range l.(*v1alpha2.PolicyReportList).Items {
+				out = append(out, &l.(*v1alpha2.PolicyReportList).Items[i])
+			}
+			return out
+		},
+		content: func(o client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult) {
+			r := o.(*v1alpha2.PolicyReport)
+			return nil, &r.Summary, &r.Results
+		},
+	},
+	ReportAPIOpenReports: {
+		name: ReportAPIOpenReports, crd: "reports.openreports.io", install: "config/openreports",
+		addScheme: openreportsv1alpha1.AddToScheme,
+		newObj:    func() client.Object { return &openreportsv1alpha1.Report{} },
+		newList:   func() client.ObjectList { return &openreportsv1alpha1.ReportList{} },
+		items: func(l client.ObjectList) []client.Object {
+			var out []client.Object
+			for i := range l.(*openreportsv1alpha1.ReportList).Items {
+				out = append(out, &l.(*openreportsv1alpha1.ReportList).Items[i])
+			}
+			return out
+		},
+		content: func(o client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult) {
+			r := o.(*openreportsv1alpha1.Report)
+			return &r.Source, &r.Summary, &r.Results
+		},
+	},
+}
+
+// reportReconciler keeps the policy reports of one namespace (the request's
+// namespace) in step with the engine's judgements: one result per judged
+// object and rule, pass or fail, and one per rule that cannot be evaluated;
+// see internal/policyreport for the layout, the stable timestamps and the
+// split of large namespaces. It writes only when a report's content
+// changed, so at rest it writes nothing.
+//
+// Reports are read straight from the apiserver (one List per reconcile, by
+// label, in the namespace), not cached: a cluster with Kyverno may hold
+// thousands of reports that are none of orgplane's business.
+//
+// When the report CRD is missing, the reconciler logs it once and does
+// nothing. It watches the CRD (metadata only): once it is installed and
+// served, every namespace is reported; when it is deleted, that is logged.
+type reportReconciler struct {
+	deps   *deps
+	api    reportAPI
+	client client.Client // writes
+	reader client.Reader // reports, uncached
+	log    logr.Logger
+	limits policyreport.Limits
+
+	available atomic.Bool
+	absent    atomic.Bool // the CRD was found missing (and that was logged)
+}
+
+// setupReports registers the report reconciler when opts.ReportAPI asks for
+// one.
+func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
+	if opts.ReportAPI == "" || opts.ReportAPI == ReportAPINone {
+		return nil
+	}
+	api, ok := reportAPIs[opts.ReportAPI]
+	if !ok {
+		return fmt.Errorf("unknown report API %q: want %s, %s or %s", opts.ReportAPI, ReportAPIPolicyReport, ReportAPIOpenReports, ReportAPINone)
+	}
+	if err := api.addScheme(mgr.GetScheme()); err != nil {
+		return err
+	}
+	r := &reportReconciler{
+		deps:   d,
+		api:    api,
+		client: mgr.GetClient(),
+		reader: mgr.GetAPIReader(),
+		log:    mgr.GetLogger().WithName("policyreport").WithValues("api", api.name),
+		limits: policyreport.DefaultLimits,
+	}
+	// Detect the CRD now, so that its absence is logged at startup.
+	pctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	r.probe(pctx)
+	cancel()
+
+	b := ctrl.NewControllerManagedBy(mgr).
+		Named("policyreport").
+		WithOptions(controller.Options{
+			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+			RecoverPanic:            ptr.To(true),
+		})
+	for _, k := range kindTable {
+		b = b.Watches(k.obj, handler.EnqueueRequestsFromMapFunc(r.namespaces), builder.WithPredicates(specOrLabels))
+	}
+	crd := &metav1.PartialObjectMetadata{}
+	crd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"})
+	b = b.Watches(crd, handler.EnqueueRequestsFromMapFunc(r.crdChanged),
+		builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetName() == r.api.crd })))
+	return b.Complete(r)
+}
+
+func reportRequest(ns string) reconcile.Request {
+	return reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ns, Name: reportRequestName}}
+}
+
+// probe looks for the report CRD (a List of one report, which maps the kind
+// through the RESTMapper first) and logs each change of its presence once.
+func (r *reportReconciler) probe(ctx context.Context) bool {
+	err := r.reader.List(ctx, r.api.newList(), client.Limit(1))
+	switch {
+	case err == nil:
+		if !r.available.Swap(true) && r.absent.Swap(false) {
+			r.log.Info("the report CRD is installed now: writing reports", "crd", r.api.crd)
+		}
+		return true
+	case r.missing(err):
+		r.gone()
+	default:
+		r.log.V(1).Info("cannot tell yet whether the report CRD is installed", "crd", r.api.crd, "error", err.Error())
+	}
+	return false
+}
+
+// missing tells whether err says the report API does not exist.
+func (r *reportReconciler) missing(err error) bool {
+	return meta.IsNoMatchError(err) || apierrors.IsNotFound(err)
+}
+
+// gone records that the report CRD is missing, logging it once.
+func (r *reportReconciler) gone() {
+	r.available.Store(false)
+	if !r.absent.Swap(true) {
+		r.log.Info("the report CRD is not installed: writing no reports until it is (kubectl apply -k "+r.api.install+")",
+			"crd", r.api.crd)
+	}
+}
+
+// crdChanged probes the report API on every change of its CRD: one that
+// becomes served (established after its creation, which takes a few status
+// updates) reports every namespace that holds orgplane objects; a deleted
+// one is logged.
+func (r *reportReconciler) crdChanged(ctx context.Context, _ client.Object) []reconcile.Request {
+	was := r.available.Load()
+	if !r.probe(ctx) || was {
+		return nil
+	}
+	g := newCacheGraph(ctx, r.deps.reader)
+	nss := g.Namespaces()
+	if g.err != nil {
+		r.log.Error(g.err, "listing the namespaces to report")
+	}
+	reqs := make([]reconcile.Request, 0, len(nss))
+	for _, ns := range nss {
+		reqs = append(reqs, reportRequest(ns))
+	}
+	return reqs
+}
+
+// namespaces maps a changed object to the namespaces whose judgements may
+// depend on it: its own, those of the objects it references and of the
+// objects referencing it and, for a team, of the objects referencing the
+// teams below it (their parentRef chains pass through it).
+func (r *reportReconciler) namespaces(ctx context.Context, changed client.Object) []reconcile.Request {
+	kind, ok := kindOf(changed)
+	if !ok || !r.available.Load() {
+		// Without the CRD there is nothing to do; crdChanged reports
+		// every namespace once it is installed.
+		return nil
+	}
+	nss := map[string]bool{changed.GetNamespace(): true}
+	for _, ref := range policy.References(changed) {
+		nss[ref.Namespace] = true
+	}
+	start := policy.ObjectRef{Kind: kind, Namespace: changed.GetNamespace(), Name: changed.GetName()}
+	seen := map[policy.ObjectRef]bool{start: true}
+	for queue := []policy.ObjectRef{start}; len(queue) > 0; queue = queue[1:] {
+		at := queue[0]
+		for _, k := range kindTable {
+			l := k.newList()
+			if err := r.deps.reader.List(ctx, l, client.MatchingFields{refsIndex: policy.IndexKey(at.Kind, at.Namespace, at.Name)}, client.UnsafeDisableDeepCopy); err != nil {
+				r.log.Error(err, "fanning out a change", "kind", kind, "object", client.ObjectKeyFromObject(changed))
+				continue
+			}
+			_ = meta.EachListItem(l, func(o runtime.Object) error {
+				obj := o.(client.Object)
+				nss[obj.GetNamespace()] = true
+				child := policy.ObjectRef{Kind: k.kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
+				if at.Kind == orgv1.KindTeam && k.kind == orgv1.KindTeam && !seen[child] {
+					seen[child] = true
+					queue = append(queue, child)
+				}
+				return nil
+			})
+		}
+	}
+	reqs := make([]reconcile.Request, 0, len(nss))
+	for ns := range nss {
+		reqs = append(reqs, reportRequest(ns))
+	}
+	return reqs
+}
+
+func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	if !r.available.Load() {
+		return reconcile.Result{}, nil
+	}
+	ns := req.Namespace
+	now := r.deps.now()
+	g := newCacheGraph(ctx, r.deps.reader)
+	j := r.deps.engine.Judgements(g, ns, now)
+	holds := len(j.Judgements) > 0 || len(g.GovernancePolicies(ns)) > 0
+	if g.err != nil {
+		return reconcile.Result{}, g.err
+	}
+
+	list := r.api.newList()
+	if err := r.reader.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{policyreport.LabelManagedBy: policyreport.ManagedBy}); err != nil {
+		if r.missing(err) {
+			r.gone()
+			return reconcile.Result{}, nil
+		}
+		return reconcile.Result{}, err
+	}
+	existing := map[string]client.Object{}
+	var previous []v1alpha2.PolicyReportResult
+	for _, o := range r.api.items(list) {
+		existing[o.GetName()] = o
+		_, _, results := r.api.content(o)
+		previous = append(previous, *results...)
+	}
+
+	var want []policyreport.Report
+	if holds {
+		want = policyreport.Build(ns, j, previous, now, r.limits)
+	}
+	var errs []error
+	requeue := false
+	for _, rep := range want {
+		cur, ok := existing[rep.Name]
+		delete(existing, rep.Name)
+		if ok && r.upToDate(cur, rep) {
+			continue
+		}
+		obj := cur
+		if !ok {
+			obj = r.api.newObj()
+			obj.SetNamespace(ns)
+			obj.SetName(rep.Name)
+		}
+		r.fill(obj, rep)
+		var err error
+		if ok {
+			err = r.client.Update(ctx, obj, client.FieldOwner(FieldManager))
+		} else {
+			err = r.client.Create(ctx, obj, client.FieldOwner(FieldManager))
+		}
+		switch {
+		case err != nil && r.missing(err) && !ok:
+			r.gone()
+			return reconcile.Result{}, nil
+		case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
+			// Another writer got there first: try again, reading afresh.
+			requeue = true
+		default:
+			errs = append(errs, err)
+		}
+	}
+	// What is left are parts the namespace no longer needs.
+	for _, stale := range existing {
+		errs = append(errs, client.IgnoreNotFound(r.client.Delete(ctx, stale)))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return reconcile.Result{}, err
+	}
+	if requeue {
+		return reconcile.Result{RequeueAfter: time.Second}, nil
+	}
+	return r.deps.requeueAt(j.RequeueAt), nil
+}
+
+// upToDate tells whether a report already holds rep, timestamps included
+// (Build keeps those of unchanged results).
+func (r *reportReconciler) upToDate(cur client.Object, rep policyreport.Report) bool {
+	source, summary, results := r.api.content(cur)
+	return (source == nil || *source == policyreport.Source) &&
+		hasAll(cur.GetLabels(), rep.Labels) && hasAll(cur.GetAnnotations(), rep.Annotations) &&
+		*summary == rep.Summary && equality.Semantic.DeepEqual(*results, rep.Results)
+}
+
+// fill sets rep's labels, annotations and content on a report, keeping
+// labels and annotations that others set.
+func (r *reportReconciler) fill(obj client.Object, rep policyreport.Report) {
+	obj.SetLabels(merged(obj.GetLabels(), rep.Labels))
+	obj.SetAnnotations(merged(obj.GetAnnotations(), rep.Annotations))
+	source, summary, results := r.api.content(obj)
+	if source != nil {
+		*source = policyreport.Source
+	}
+	*summary, *results = rep.Summary, rep.Results
+}
+
+func hasAll(have, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+func merged(base, over map[string]string) map[string]string {
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, over)
+	return out
+}

@@ -1,0 +1,302 @@
+// Package audit builds an auditor's report from the status the controller
+// wrote on live objects: per platform its owner, privacy owner, committee
+// and compliance; per committee its coverage; per team and every other
+// object its findings; the declared and inferred organization model; the
+// policies and their rule counts; totals by severity and policy. It writes
+// the report as text, Markdown, JSON or a self-contained HTML page.
+package audit
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/policy"
+)
+
+// Report is the whole audit report.
+type Report struct {
+	GeneratedAt time.Time `json:"generatedAt"`
+	// Scope is "namespace <name>" or "all namespaces".
+	Scope      string      `json:"scope"`
+	Namespaces []Namespace `json:"namespaces"`
+	Totals     Totals      `json:"totals"`
+}
+
+// Namespace is the report of one namespace.
+type Namespace struct {
+	Name                   string         `json:"name"`
+	Organizations          []Organization `json:"organizations"`
+	Platforms              []Platform     `json:"platforms"`
+	SteeringCommittees     []Committee    `json:"steeringCommittees"`
+	Teams                  []Team         `json:"teams"`
+	ResponsibilityMatrices []Object       `json:"responsibilityMatrices"`
+	GovernancePolicies     []Policy       `json:"governancePolicies"`
+	Totals                 Totals         `json:"totals"`
+}
+
+// Compliance values.
+const (
+	Compliant    = "Compliant"
+	NonCompliant = "NonCompliant"
+	// Pending: the controller has not evaluated the current generation.
+	Pending = "Pending"
+)
+
+// Status is what the controller wrote on a judged object.
+type Status struct {
+	// Compliance is Compliant, NonCompliant or Pending.
+	Compliance string `json:"compliance"`
+	// Ready is the Ready condition's status: True, False or Unknown.
+	Ready string `json:"ready"`
+	// ViolationCount counts every violation, Violations lists the first 50.
+	ViolationCount int               `json:"violationCount"`
+	Violations     []orgv1.Violation `json:"violations"`
+}
+
+// Object is a judged object with its status.
+type Object struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	Status
+}
+
+// Organization is an Organization's model.
+type Organization struct {
+	Object
+	DisplayName   string `json:"displayName,omitempty"`
+	DeclaredModel string `json:"declaredModel"`
+	InferredModel string `json:"inferredModel"`
+	MartechModel  string `json:"martechModel,omitempty"`
+}
+
+// Platform is who owns, runs, answers for privacy and governs a platform.
+type Platform struct {
+	Object
+	DisplayName  string   `json:"displayName,omitempty"`
+	Category     string   `json:"category"`
+	Tier         string   `json:"tier"`
+	Owner        string   `json:"owner"`
+	Operators    []string `json:"operators"`
+	PersonalData bool     `json:"personalData"`
+	PrivacyOwner string   `json:"privacyOwner"`
+	Committee    string   `json:"steeringCommittee"`
+}
+
+// Committee is a steering committee's coverage.
+type Committee struct {
+	Object
+	DisplayName       string   `json:"displayName,omitempty"`
+	Members           []string `json:"members"`
+	CoveredFunctions  []string `json:"coveredFunctions"`
+	MissingFunctions  []string `json:"missingFunctions"`
+	GovernedPlatforms int32    `json:"governedPlatforms"`
+}
+
+// Team is a team's place in the structure.
+type Team struct {
+	Object
+	DisplayName string `json:"displayName,omitempty"`
+	Function    string `json:"function"`
+	Type        string `json:"type"`
+	Parent      string `json:"parent,omitempty"`
+}
+
+// Policy is a governance policy's state and per-rule counts.
+type Policy struct {
+	Name        string             `json:"name"`
+	Enforcement string             `json:"enforcement"`
+	Ready       string             `json:"ready"`
+	Stalled     string             `json:"stalled,omitempty"`
+	Rules       []orgv1.RuleStatus `json:"rules"`
+}
+
+// Totals count objects and violations.
+type Totals struct {
+	Objects      int `json:"objects"`
+	NonCompliant int `json:"nonCompliant"`
+	Pending      int `json:"pending"`
+	// Violations counts every violation; Unlisted those beyond the 50 that
+	// an object's status lists, which BySeverity and ByPolicy cannot count.
+	Violations int            `json:"violations"`
+	Unlisted   int            `json:"unlisted"`
+	BySeverity map[string]int `json:"bySeverity"`
+	ByPolicy   map[string]int `json:"byPolicy"`
+}
+
+func newTotals() Totals { return Totals{BySeverity: map[string]int{}, ByPolicy: map[string]int{}} }
+
+func (t *Totals) count(s Status) {
+	t.Objects++
+	switch s.Compliance {
+	case NonCompliant:
+		t.NonCompliant++
+	case Pending:
+		t.Pending++
+	}
+	t.Violations += s.ViolationCount
+	t.Unlisted += s.ViolationCount - len(s.Violations)
+	for _, v := range s.Violations {
+		t.BySeverity[string(v.Severity)]++
+		t.ByPolicy[v.Policy]++
+	}
+}
+
+func (t *Totals) add(o Totals) {
+	t.Objects += o.Objects
+	t.NonCompliant += o.NonCompliant
+	t.Pending += o.Pending
+	t.Violations += o.Violations
+	t.Unlisted += o.Unlisted
+	for k, v := range o.BySeverity {
+		t.BySeverity[k] += v
+	}
+	for k, v := range o.ByPolicy {
+		t.ByPolicy[k] += v
+	}
+}
+
+// Build reads the report off g, whose objects carry the status the
+// controller wrote.
+func Build(g policy.Graph, scope string, now time.Time) *Report {
+	r := &Report{GeneratedAt: now.UTC(), Scope: scope, Namespaces: []Namespace{}, Totals: newTotals()}
+	for _, ns := range g.Namespaces() {
+		n := Namespace{Name: ns, Totals: newTotals(),
+			Organizations: []Organization{}, Platforms: []Platform{}, SteeringCommittees: []Committee{},
+			Teams: []Team{}, ResponsibilityMatrices: []Object{}, GovernancePolicies: []Policy{}}
+		object := func(kind orgv1.Kind, o orgv1.Judged) Object {
+			obj := Object{Kind: string(kind), Name: o.GetName(), Status: status(o)}
+			n.Totals.count(obj.Status)
+			return obj
+		}
+		for _, o := range g.Organizations(ns) {
+			n.Organizations = append(n.Organizations, Organization{
+				Object: object(orgv1.KindOrganization, o), DisplayName: o.Spec.DisplayName,
+				DeclaredModel: string(o.Spec.Model), InferredModel: cmp.Or(string(o.Status.InferredModel), "-"), MartechModel: string(o.Spec.MartechModel),
+			})
+		}
+		for _, p := range g.Platforms(ns) {
+			pl := Platform{
+				Object: object(orgv1.KindPlatform, p), DisplayName: p.Spec.DisplayName,
+				Category: string(p.Spec.Category), Tier: cmp.Or(string(p.Spec.Tier), string(orgv1.TierEngagement)),
+				Owner: "-", Operators: []string{}, PrivacyOwner: "-", Committee: "-",
+			}
+			if r := p.Spec.OwnerRef; r != nil {
+				pl.Owner = qualified(ns, r.Namespace, r.Name)
+			}
+			for _, r := range p.Spec.OperatorRefs {
+				pl.Operators = append(pl.Operators, qualified(ns, r.Namespace, r.Name))
+			}
+			if d := p.Spec.Data; d != nil {
+				pl.PersonalData = d.PersonalData || len(d.Jurisdictions) > 0
+			}
+			if po := p.Spec.PrivacyOwner; po != nil {
+				pl.PrivacyOwner = person(ns, po)
+			}
+			if r := p.Spec.SteeringCommitteeRef; r != nil {
+				pl.Committee = qualified(ns, r.Namespace, r.Name)
+			}
+			n.Platforms = append(n.Platforms, pl)
+		}
+		for _, c := range g.SteeringCommittees(ns) {
+			cm := Committee{
+				Object: object(orgv1.KindSteeringCommittee, c), DisplayName: c.Spec.DisplayName, Members: []string{},
+				CoveredFunctions: nonNil(c.Status.CoveredFunctions), MissingFunctions: nonNil(c.Status.MissingFunctions),
+				GovernedPlatforms: c.Status.GovernedPlatforms,
+			}
+			for _, m := range c.Spec.Members {
+				cm.Members = append(cm.Members, qualified(ns, m.TeamRef.Namespace, m.TeamRef.Name))
+			}
+			n.SteeringCommittees = append(n.SteeringCommittees, cm)
+		}
+		for _, t := range g.Teams(ns) {
+			tm := Team{Object: object(orgv1.KindTeam, t), DisplayName: t.Spec.DisplayName, Function: string(t.Spec.Function), Type: string(t.Spec.Type)}
+			if r := t.Spec.ParentRef; r != nil {
+				tm.Parent = qualified(ns, r.Namespace, r.Name)
+			}
+			n.Teams = append(n.Teams, tm)
+		}
+		for _, m := range g.ResponsibilityMatrices(ns) {
+			n.ResponsibilityMatrices = append(n.ResponsibilityMatrices, object(orgv1.KindResponsibilityMatrix, m))
+		}
+		for _, gp := range g.GovernancePolicies(ns) {
+			n.GovernancePolicies = append(n.GovernancePolicies, Policy{
+				Name: gp.Name, Enforcement: cmp.Or(string(gp.Spec.Enforcement), string(orgv1.EnforcementAudit)),
+				Ready: conditionStatus(gp.Status.Conditions, orgv1.ConditionReady), Stalled: stalled(gp.Status.Conditions),
+				Rules: nonNil(gp.Status.Rules),
+			})
+		}
+		r.Totals.add(n.Totals)
+		r.Namespaces = append(r.Namespaces, n)
+	}
+	return r
+}
+
+// status reads a judged object's verdict. An object whose current
+// generation the controller has not evaluated is Pending, whatever an older
+// evaluation said.
+func status(o orgv1.Judged) Status {
+	common, j := o.CommonStatus(), o.Judgement()
+	s := Status{
+		Compliance:     Pending,
+		Ready:          conditionStatus(common.Conditions, orgv1.ConditionReady),
+		ViolationCount: max(int(j.ViolationCount), len(j.Violations)),
+		Violations:     nonNil(j.Violations),
+	}
+	if common.ObservedGeneration == o.GetGeneration() {
+		switch conditionStatus(common.Conditions, orgv1.ConditionCompliant) {
+		case "True":
+			s.Compliance = Compliant
+		case "False":
+			s.Compliance = NonCompliant
+		}
+	}
+	return s
+}
+
+func conditionStatus(conds []metav1.Condition, t string) string {
+	if c := meta.FindStatusCondition(conds, t); c != nil {
+		return string(c.Status)
+	}
+	return "Unknown"
+}
+
+// stalled is a Stalled condition's message while it holds.
+func stalled(conds []metav1.Condition) string {
+	if c := meta.FindStatusCondition(conds, orgv1.ConditionStalled); c != nil && c.Status == "True" {
+		return c.Message
+	}
+	return ""
+}
+
+// qualified names a referenced object, with its namespace when that is not
+// the referring object's.
+func qualified(from, ns, name string) string {
+	if ns == "" || ns == from {
+		return name
+	}
+	return ns + "/" + name
+}
+
+func person(ns string, p *orgv1.Person) string {
+	if p.TeamRef == nil {
+		return p.Name
+	}
+	return p.Name + " (" + qualified(ns, p.TeamRef.Namespace, p.TeamRef.Name) + ")"
+}
+
+// nonNil makes nil lists empty, so that JSON shows [] rather than null.
+func nonNil[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}
+
+// sortedKeys lists a count map's keys in order.
+func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,291 @@
+package policyreport_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/policyreport"
+	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
+	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
+	"github.com/orgplane/orgplane/internal/testenv"
+)
+
+const eventually = 20 * time.Second
+
+func meta(ns, name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: ns} }
+
+// smallOrg is a team, a platform it owns, a platform whose owner does not
+// exist, and a policy with an ownership rule and a CEL rule that does not
+// compile.
+func smallOrg(ns string) []client.Object {
+	return []client.Object{
+		&orgv1.Team{ObjectMeta: meta(ns, "it"), Spec: orgv1.TeamSpec{Function: "IT", Type: "CenterOfExcellence"}},
+		&orgv1.Platform{ObjectMeta: meta(ns, "crm"), Spec: orgv1.PlatformSpec{Category: "CRM", OwnerRef: &orgv1.TeamRef{Name: "it"}}},
+		&orgv1.Platform{ObjectMeta: meta(ns, "cdp"), Spec: orgv1.PlatformSpec{Category: "CDP", OwnerRef: &orgv1.TeamRef{Name: "data"}}},
+		&orgv1.GovernancePolicy{ObjectMeta: meta(ns, "gov"), Spec: orgv1.GovernancePolicySpec{
+			Enforcement: orgv1.EnforcementEnforce,
+			Rules: []orgv1.Rule{
+				{Name: "owned", Type: orgv1.RulePlatformOwnership, Severity: orgv1.SeverityCritical},
+				{Name: "broken", Type: orgv1.RuleCEL, CEL: &orgv1.CELRule{Expression: "object.spec.("}, Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindTeam}}},
+			},
+		}},
+	}
+}
+
+func create(t *testing.T, objs ...client.Object) {
+	t.Helper()
+	for _, o := range objs {
+		if err := k8s.Create(ctx, o); err != nil {
+			t.Fatalf("creating %s: %v", o.GetName(), err)
+		}
+	}
+}
+
+// policyReports lists orgplane's PolicyReports of a namespace, by name.
+func policyReports(g Gomega, ns string) []v1alpha2.PolicyReport {
+	var l v1alpha2.PolicyReportList
+	g.Expect(k8s.List(ctx, &l, client.InNamespace(ns), client.MatchingLabels{"app.kubernetes.io/managed-by": "orgplane"})).To(Succeed())
+	sort.Slice(l.Items, func(i, j int) bool { return l.Items[i].Name < l.Items[j].Name })
+	return l.Items
+}
+
+// verdicts lists results as "policy/rule kind/name: result", in order.
+func verdicts(rs []v1alpha2.PolicyReportResult) []string {
+	var out []string
+	for _, r := range rs {
+		obj := "-"
+		if len(r.Subjects) > 0 {
+			obj = r.Subjects[0].Kind + "/" + r.Subjects[0].Name
+		}
+		out = append(out, fmt.Sprintf("%s/%s %s: %s %s", r.Policy, r.Rule, obj, r.Result, r.Severity))
+	}
+	return out
+}
+
+// TestReports: a small org gets one report with a pass or a fail per
+// object and rule and an error for the rule that does not compile; the
+// report follows changes, keeps the timestamps of unchanged results, is
+// not rewritten at rest nor by a restart, and goes when the namespace's
+// objects go.
+func TestReports(t *testing.T) {
+	g := NewWithT(t)
+	m := startManager(t, controllers.ReportAPIPolicyReport)
+	ns := newNamespace(t)
+	objs := smallOrg(ns)
+	create(t, objs...)
+
+	name := "orgplane-" + ns + "-1"
+	var report v1alpha2.PolicyReport
+	g.Eventually(func(g Gomega) {
+		reports := policyReports(g, ns)
+		g.Expect(reports).To(HaveLen(1))
+		report = reports[0]
+		g.Expect(report.Name).To(Equal(name))
+		g.Expect(verdicts(report.Results)).To(Equal([]string{
+			"gov/broken -: error medium",
+			"builtin/integrity Team/it: pass high",
+			"builtin/integrity Platform/cdp: fail high",
+			"gov/owned Platform/cdp: fail critical",
+			"builtin/integrity Platform/crm: pass high",
+			"gov/owned Platform/crm: pass critical",
+		}))
+	}).WithTimeout(eventually).Should(Succeed())
+	g.Expect(report.Summary).To(Equal(v1alpha2.PolicyReportSummary{Pass: 3, Fail: 2, Error: 1}))
+	g.Expect(report.Annotations).To(HaveKeyWithValue(policyreport.AnnotationParts, "1"))
+	crm := objs[1].(*orgv1.Platform)
+	for _, r := range report.Results {
+		g.Expect(r.Source).To(Equal("orgplane"))
+		g.Expect(r.Scored).To(BeTrue())
+		g.Expect(r.Timestamp.Seconds).NotTo(BeZero())
+		if len(r.Subjects) > 0 && r.Subjects[0].Name == "crm" {
+			s := r.Subjects[0]
+			g.Expect([]string{s.APIVersion, s.Kind, s.Namespace, s.Name, string(s.UID)}).To(
+				Equal([]string{"org.orgplane.io/v1alpha1", "Platform", ns, "crm", string(crm.UID)}))
+		}
+	}
+	g.Expect(report.Results[3].Description).To(Equal(`platform "cdp": spec.ownerRef: owner team "data" not found`))
+	g.Expect(report.Results[3].Properties).To(Equal(map[string]string{"enforcement": "Enforce", "violations": "1"}))
+
+	// At rest: a change that the reports do not show (a label no rule
+	// selects) is reconciled, and nothing is written.
+	time.Sleep(time.Second) // let the creation's last events settle
+	writes, runs := m.writes.Load(), reconciles(t)
+	team := objs[0].(*orgv1.Team)
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(team), team)).To(Succeed())
+	team.Labels = map[string]string{"cost-center": "42"}
+	g.Expect(k8s.Update(ctx, team)).To(Succeed())
+	g.Eventually(func() float64 { return reconciles(t) }).WithTimeout(eventually).Should(BeNumerically(">", runs))
+	time.Sleep(500 * time.Millisecond)
+	g.Expect(m.writes.Load()).To(Equal(writes), "a reconcile with nothing new wrote a report")
+
+	// The missing owner appears, a second later (timestamps have seconds):
+	// cdp passes, the other results keep their timestamps.
+	time.Sleep(time.Second)
+	create(t, &orgv1.Team{ObjectMeta: meta(ns, "data"), Spec: orgv1.TeamSpec{Function: "Data", Type: "Department"}})
+	var updated v1alpha2.PolicyReport
+	g.Eventually(func(g Gomega) {
+		reports := policyReports(g, ns)
+		g.Expect(reports).To(HaveLen(1))
+		updated = reports[0]
+		g.Expect(updated.Summary).To(Equal(v1alpha2.PolicyReportSummary{Pass: 6, Error: 1}))
+	}).WithTimeout(eventually).Should(Succeed())
+	before := map[string]metav1.Timestamp{}
+	for i, v := range verdicts(report.Results) {
+		before[v] = report.Results[i].Timestamp
+	}
+	for i, v := range verdicts(updated.Results) {
+		ts, unchanged := before[v]
+		g.Expect(updated.Results[i].Timestamp == ts).To(Equal(unchanged), "timestamp of %s", v)
+	}
+
+	// Idle, nothing is written.
+	writes = m.writes.Load()
+	time.Sleep(500 * time.Millisecond)
+	g.Expect(m.writes.Load()).To(Equal(writes), "an idle manager wrote a report")
+
+	// Without orgplane objects, the namespace has no report.
+	for _, o := range append(objs, &orgv1.Team{ObjectMeta: meta(ns, "data")}) {
+		g.Expect(client.IgnoreNotFound(k8s.Delete(ctx, o))).To(Succeed())
+	}
+	g.Eventually(func(g Gomega) { g.Expect(policyReports(g, ns)).To(BeEmpty()) }).WithTimeout(eventually).Should(Succeed())
+}
+
+// TestRestartWritesNothing: a manager that starts over converged reports
+// reconciles every namespace and writes nothing.
+func TestRestartWritesNothing(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	t.Run("first manager", func(t *testing.T) {
+		g := NewWithT(t)
+		startManager(t, controllers.ReportAPIPolicyReport)
+		create(t, smallOrg(ns)...)
+		g.Eventually(func(g Gomega) {
+			reports := policyReports(g, ns)
+			g.Expect(reports).To(HaveLen(1))
+			g.Expect(reports[0].Results).To(HaveLen(6))
+		}).WithTimeout(eventually).Should(Succeed())
+		time.Sleep(time.Second)
+	})
+	runs := reconciles(t)
+	m := startManager(t, controllers.ReportAPIPolicyReport)
+	g.Eventually(func() float64 { return reconciles(t) }).WithTimeout(eventually).Should(BeNumerically(">", runs))
+	time.Sleep(time.Second)
+	g.Expect(m.writes.Load()).To(BeZero(), "a restarted manager rewrote converged reports")
+}
+
+// TestLargeNamespaceIsSplit: 3,300 results go into four reports, each
+// within the limits, and parts that are no longer needed go.
+func TestLargeNamespaceIsSplit(t *testing.T) {
+	g := NewWithT(t)
+	startManager(t, controllers.ReportAPIPolicyReport)
+	ns := newNamespace(t)
+	var rules []orgv1.Rule
+	for i := range 10 {
+		rules = append(rules, orgv1.Rule{
+			Name: fmt.Sprintf("rule-%d", i), Type: orgv1.RuleCEL, Severity: orgv1.SeverityLow,
+			CEL:   &orgv1.CELRule{Expression: fmt.Sprintf("size(object.metadata.name) %% %d != 0", i+2)},
+			Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindTeam}},
+		})
+	}
+	create(t, &orgv1.GovernancePolicy{ObjectMeta: meta(ns, "many"), Spec: orgv1.GovernancePolicySpec{Rules: rules}})
+	const teams = 300
+	var wg sync.WaitGroup
+	errs := make(chan error, teams)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < teams; i += 8 {
+				team := &orgv1.Team{ObjectMeta: meta(ns, fmt.Sprintf("team-%0*d", 3+i%5, i)), Spec: orgv1.TeamSpec{Function: "IT", Type: "Department"}}
+				team.Labels = map[string]string{"batch": strconv.Itoa(i % 3)}
+				if err := k8s.Create(ctx, team); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+
+	check := func(g Gomega, results, parts int) {
+		reports := policyReports(g, ns)
+		g.Expect(reports).To(HaveLen(parts))
+		total := 0
+		for i, r := range reports {
+			g.Expect(r.Name).To(Equal(fmt.Sprintf("orgplane-%s-%d", ns, i+1)))
+			g.Expect(r.Annotations).To(HaveKeyWithValue(policyreport.AnnotationParts, strconv.Itoa(parts)))
+			g.Expect(r.Annotations).To(HaveKeyWithValue(policyreport.AnnotationResults, strconv.Itoa(results)))
+			g.Expect(len(r.Results)).To(BeNumerically("<=", 1000))
+			b, err := json.Marshal(r)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(len(b)).To(BeNumerically("<", 1<<20), "report %s", r.Name)
+			g.Expect(r.Summary.Pass + r.Summary.Fail).To(Equal(len(r.Results)))
+			total += len(r.Results)
+		}
+		g.Expect(total).To(Equal(results))
+	}
+	g.Eventually(func(g Gomega) { check(g, teams*11, 4) }).WithTimeout(eventually).Should(Succeed())
+
+	// Two thirds of the teams go: two reports are enough, the others go.
+	g.Expect(k8s.DeleteAllOf(ctx, &orgv1.Team{}, client.InNamespace(ns), client.MatchingLabels{"batch": "1"})).To(Succeed())
+	g.Expect(k8s.DeleteAllOf(ctx, &orgv1.Team{}, client.InNamespace(ns), client.MatchingLabels{"batch": "2"})).To(Succeed())
+	g.Eventually(func(g Gomega) { check(g, teams/3*11, 2) }).WithTimeout(eventually).Should(Succeed())
+}
+
+// TestOpenReportsAndAbsentCRD: with --report-api=openreports.io and its CRD
+// not installed, the manager logs it once and carries on; once the CRD is
+// installed, every namespace gets its Report without any change.
+func TestOpenReportsAndAbsentCRD(t *testing.T) {
+	g := NewWithT(t)
+	m := startManager(t, controllers.ReportAPIOpenReports)
+	ns := newNamespace(t)
+	create(t, smallOrg(ns)...)
+
+	// The reconcilers work all the same: the platform's status is written.
+	g.Eventually(func(g Gomega) {
+		var p orgv1.Platform
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cdp"}, &p)).To(Succeed())
+		g.Expect(p.Status.Violations).NotTo(BeEmpty())
+	}).WithTimeout(eventually).Should(Succeed())
+	time.Sleep(time.Second) // the absence is logged once, however many changes come
+	g.Expect(m.logs.count("the report CRD is not installed")).To(Equal(1))
+	g.Expect(m.writes.Load()).To(BeZero())
+
+	crds := envtest.CRDInstallOptions{
+		Paths: []string{filepath.Join(testenv.Root(), "config", "openreports")}, ErrorIfPathMissing: true,
+	}
+	_, err := envtest.InstallCRDs(env.Config, crds)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Eventually(func(g Gomega) {
+		var l openreportsv1alpha1.ReportList
+		g.Expect(k8s.List(ctx, &l, client.InNamespace(ns))).To(Succeed())
+		g.Expect(l.Items).To(HaveLen(1))
+		r := l.Items[0]
+		g.Expect(r.Name).To(Equal("orgplane-" + ns + "-1"))
+		g.Expect(r.Source).To(Equal("orgplane"))
+		g.Expect(r.Summary).To(Equal(v1alpha2.PolicyReportSummary{Pass: 3, Fail: 2, Error: 1}))
+		g.Expect(r.Results).To(HaveLen(6))
+	}).WithTimeout(eventually).Should(Succeed())
+	g.Expect(m.logs.count("the report CRD is installed now")).To(Equal(1))
+	g.Expect(m.logs.count("the report CRD is not installed")).To(Equal(1))
+
+	// Uninstalled again, the CRD is missed once more, and logged as such.
+	g.Expect(envtest.UninstallCRDs(env.Config, crds)).To(Succeed())
+	g.Eventually(func() int { return m.logs.count("the report CRD is not installed") }).WithTimeout(eventually).Should(Equal(2))
+}
