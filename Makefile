@@ -2,6 +2,9 @@
 # `make help` lists the targets.
 
 IMG ?= ghcr.io/orgplane/orgplane:latest
+# What `make deploy` installs: config/default, or config/webhook-certmanager
+# for the admission webhook with a cert-manager certificate.
+DEPLOY ?= config/default
 # Folder holding kube-apiserver and etcd, built by `make envtest`.
 KUBEBUILDER_ASSETS ?= $(CURDIR)/bin/k8s
 CONTROLLER_GEN = go tool controller-gen
@@ -100,16 +103,16 @@ uninstall: ## Remove the CRDs (and every orgplane object) from the current clust
 	kubectl delete --ignore-not-found -k config/crd
 
 .PHONY: deploy
-deploy: ## Deploy the controller to the current cluster (IMG sets the image).
-	kubectl kustomize config/default | sed 's|ghcr.io/orgplane/orgplane:latest|$(IMG)|' | kubectl apply --server-side -f -
+deploy: ## Deploy the controller to the current cluster (IMG sets the image; DEPLOY=config/webhook-certmanager adds the webhook).
+	kubectl kustomize $(DEPLOY) | sed 's|ghcr.io/orgplane/orgplane:latest|$(IMG)|' | kubectl apply --server-side -f -
 
 .PHONY: undeploy
 undeploy: ## Remove the controller from the current cluster.
-	kubectl delete --ignore-not-found -k config/default
+	kubectl delete --ignore-not-found -k $(DEPLOY)
 
 ##@ Benchmarks
 
 .PHONY: bench
-bench: envtest ## Run the engine and convergence benchmarks (results go in docs/performance.md).
-	go test -run '^$$' -bench . -benchmem ./internal/policy/
+bench: envtest ## Run the engine, plugin check and convergence benchmarks (results go in docs/performance.md).
+	go test -run '^$$' -bench . -benchmem ./internal/policy/ ./internal/check/
 	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -run '^$$' -bench . -benchtime 1x -timeout 30m ./test/bench/

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"reflect"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -20,7 +21,7 @@ import (
 // update) to the objects of kind target whose evaluation depends on it, by
 // the dependency rules of internal/policy's package doc:
 //   - Organizations and GovernancePolicies summarize their namespace: every
-//     change there, or to an object referenced from there, concerns them.
+//     change to a judgement there concerns them (affectedNamespaces).
 //   - A GovernancePolicy change concerns the objects of the kinds its rules judge.
 //   - Otherwise: the objects that reference the changed one (field index), a
 //     changed team's descendants (cycles run along parentRefs), a platform's
@@ -34,9 +35,10 @@ func (d *deps) dependents(target orgv1.Kind) handler.MapFunc {
 		}
 		switch {
 		case target == orgv1.KindOrganization || target == kindGovernancePolicy:
-			f.allIn(changed.GetNamespace())
-			for _, nsn := range f.referrers(kind, changed.GetNamespace(), changed.GetName()) {
-				f.allIn(nsn.Namespace)
+			nss, err := affectedNamespaces(ctx, d.reader, kind, changed)
+			f.err = err
+			for ns := range nss {
+				f.allIn(ns)
 			}
 		case kind == kindGovernancePolicy:
 			if policy.JudgesKind(changed.(*orgv1.GovernancePolicy), target) {
@@ -124,4 +126,39 @@ func kindOf(obj client.Object) (orgv1.Kind, bool) {
 		}
 	}
 	return "", false
+}
+
+// affectedNamespaces lists the namespaces whose judgements may depend on a
+// changed object: its own, those of the objects it references and of the
+// objects referencing it and, for a team, of the objects referencing the
+// teams below it, however far (their parentRef chains pass through it).
+func affectedNamespaces(ctx context.Context, reader client.Reader, kind orgv1.Kind, changed client.Object) (map[string]bool, error) {
+	nss := map[string]bool{changed.GetNamespace(): true}
+	for _, ref := range policy.References(changed) {
+		nss[ref.Namespace] = true
+	}
+	start := policy.ObjectRef{Kind: kind, Namespace: changed.GetNamespace(), Name: changed.GetName()}
+	seen := map[policy.ObjectRef]bool{start: true}
+	var errs []error
+	for queue := []policy.ObjectRef{start}; len(queue) > 0; queue = queue[1:] {
+		at := queue[0]
+		for _, k := range kindTable {
+			l := k.newList()
+			if err := reader.List(ctx, l, client.MatchingFields{refsIndex: policy.IndexKey(at.Kind, at.Namespace, at.Name)}, client.UnsafeDisableDeepCopy); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			_ = meta.EachListItem(l, func(o runtime.Object) error {
+				obj := o.(client.Object)
+				nss[obj.GetNamespace()] = true
+				child := policy.ObjectRef{Kind: k.kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
+				if at.Kind == orgv1.KindTeam && k.kind == orgv1.KindTeam && !seen[child] {
+					seen[child] = true
+					queue = append(queue, child)
+				}
+				return nil
+			})
+		}
+	}
+	return nss, errors.Join(errs...)
 }

@@ -388,3 +388,36 @@ func TestIdleControllerWritesNothing(t *testing.T) {
 		t.Errorf("an annotation change caused %d status writes", n)
 	}
 }
+
+// TestOrganizationFollowsATeamAboveAnOwnerInAnotherNamespace: the inferred
+// model of a namespace depends on the teams up the parentRef chains of its
+// platforms' owners, wherever they live; a change two namespaces and two
+// levels away must reach its Organization.
+func TestOrganizationFollowsATeamAboveAnOwnerInAnotherNamespace(t *testing.T) {
+	g := NewWithT(t)
+	a, b, c := newOrg(t), newOrg(t), newOrg(t)
+	organization := &orgv1.Organization{ObjectMeta: a.meta("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelCentralized}}
+	shared := a.platform("shared", "it")
+	local := a.platform("local", "")
+	local.Spec.OwnerRef = &orgv1.TeamRef{Name: "squad", Namespace: b.ns}
+	squad := b.team("squad", "Marketing", "Department")
+	squad.Spec.ParentRef = &orgv1.TeamRef{Name: "unit", Namespace: c.ns}
+	unit := c.team("unit", "Marketing", "Department")
+	a.create(organization, a.team("it", "IT", "Department"), shared, local)
+	b.create(squad)
+	c.create(unit)
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
+		g.Expect(organization.Status.InferredModel).To(Equal(orgv1.ModelCentralized))
+	}, eventually).Should(Succeed())
+
+	// The team above the owner becomes a business unit: one BU owns a
+	// platform, a department another, so the organization is Hybrid.
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(unit), unit)).To(Succeed())
+	unit.Spec.Type = orgv1.TeamTypeBusinessUnit
+	g.Expect(k8s.Update(ctx, unit)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
+		g.Expect(organization.Status.InferredModel).To(Equal(orgv1.ModelHybrid))
+	}, eventually).Should(Succeed())
+}

@@ -25,8 +25,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/policyreport"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
@@ -229,9 +227,7 @@ func (r *reportReconciler) crdChanged(ctx context.Context, _ client.Object) []re
 }
 
 // namespaces maps a changed object to the namespaces whose judgements may
-// depend on it: its own, those of the objects it references and of the
-// objects referencing it and, for a team, of the objects referencing the
-// teams below it (their parentRef chains pass through it).
+// depend on it (affectedNamespaces).
 func (r *reportReconciler) namespaces(ctx context.Context, changed client.Object) []reconcile.Request {
 	kind, ok := kindOf(changed)
 	if !ok || !r.available.Load() {
@@ -239,31 +235,9 @@ func (r *reportReconciler) namespaces(ctx context.Context, changed client.Object
 		// every namespace once it is installed.
 		return nil
 	}
-	nss := map[string]bool{changed.GetNamespace(): true}
-	for _, ref := range policy.References(changed) {
-		nss[ref.Namespace] = true
-	}
-	start := policy.ObjectRef{Kind: kind, Namespace: changed.GetNamespace(), Name: changed.GetName()}
-	seen := map[policy.ObjectRef]bool{start: true}
-	for queue := []policy.ObjectRef{start}; len(queue) > 0; queue = queue[1:] {
-		at := queue[0]
-		for _, k := range kindTable {
-			l := k.newList()
-			if err := r.deps.reader.List(ctx, l, client.MatchingFields{refsIndex: policy.IndexKey(at.Kind, at.Namespace, at.Name)}, client.UnsafeDisableDeepCopy); err != nil {
-				r.log.Error(err, "fanning out a change", "kind", kind, "object", client.ObjectKeyFromObject(changed))
-				continue
-			}
-			_ = meta.EachListItem(l, func(o runtime.Object) error {
-				obj := o.(client.Object)
-				nss[obj.GetNamespace()] = true
-				child := policy.ObjectRef{Kind: k.kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
-				if at.Kind == orgv1.KindTeam && k.kind == orgv1.KindTeam && !seen[child] {
-					seen[child] = true
-					queue = append(queue, child)
-				}
-				return nil
-			})
-		}
+	nss, err := affectedNamespaces(ctx, r.deps.reader, kind, changed)
+	if err != nil {
+		r.log.Error(err, "fanning out a change", "kind", kind, "object", client.ObjectKeyFromObject(changed))
 	}
 	reqs := make([]reconcile.Request, 0, len(nss))
 	for ns := range nss {

@@ -98,6 +98,9 @@
 // operates or sits above; for a Platform or a matrix, the platform's
 // committee, the platforms the matrix names, and the Organization of its
 // namespace; for a GovernancePolicy, every object of its namespace. The
-// controller finds these with field indexes on References and re-evaluates
-// the namespace's Organization on any change in the namespace.
+// controller finds these with field indexes on References. It re-evaluates
+// the Organizations and GovernancePolicies of every namespace a change can
+// reach: the changed object's own, those of what it references and of what
+// references it and, for a Team, of what references the teams below it,
+// however deep the chain and whichever namespaces it crosses.
 package policy

@@ -2,6 +2,7 @@ package policy
 
 import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Teams form a hierarchy through parentRef. Objects are compared by
@@ -47,10 +48,17 @@ func cycleOf(g Graph, t *orgv1.Team) []ObjectRef {
 	return append(cycle, refOf(t))
 }
 
+// samePerson reports whether two person names are the same name: equal
+// once both are in Unicode normal form C, so that "Élodie" typed with a
+// precomposed É matches one typed as E and a combining accent.
+func samePerson(a, b string) bool {
+	return a == b || norm.NFC.String(a) == norm.NFC.String(b)
+}
+
 // isMember reports whether a person of that name is among t's members.
 func isMember(t *orgv1.Team, name string) bool {
 	for _, m := range t.Spec.Members {
-		if m.Name == name {
+		if samePerson(m.Name, name) {
 			return true
 		}
 	}
@@ -59,5 +67,5 @@ func isMember(t *orgv1.Team, name string) bool {
 
 // isLeadOrMember reports whether the named person leads t or is a member.
 func isLeadOrMember(t *orgv1.Team, name string) bool {
-	return (t.Spec.Lead != nil && t.Spec.Lead.Name == name) || isMember(t, name)
+	return (t.Spec.Lead != nil && samePerson(t.Spec.Lead.Name, name)) || isMember(t, name)
 }

@@ -341,6 +341,11 @@ func TestTeamStructure(t *testing.T) {
 		obj:  teamRef("a"),
 		want: []orgv1.Violation{low(`team "a": spec.lead: lead "Ana" is not among spec.members`)},
 	}, {
+		// The same name typed on two keyboards: composed and decomposed é.
+		name: "lead a member under another Unicode normalization",
+		objs: objs(pol, team("a", withLead(person("\u00c9lodie Martin", "")), withMembers(person("E\u0301lodie Martin", "")))),
+		obj:  teamRef("a"),
+	}, {
 		name: "expired",
 		objs: objs(pol, team("tiger", withType("TigerTeam"), expiringAt(time.Date(2026, 1, 31, 0, 0, 0, 0, time.FixedZone("CET", 3600))))),
 		obj:  teamRef("tiger"),

@@ -1,0 +1,57 @@
+package check
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orgplane/orgplane/internal/manifest"
+	"github.com/orgplane/orgplane/internal/policy"
+)
+
+// BenchmarkCheck times what `kubectl org check -f DIR -o json` does, from
+// reading the files to writing the findings, on a directory of copies of
+// testdata/org/acme.yaml (7 objects and a policy), one namespace and one
+// file each. Results are in docs/performance.md.
+func BenchmarkCheck(b *testing.B) {
+	acme, err := os.ReadFile("testdata/org/acme.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, copies := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("files=%d", copies), func(b *testing.B) {
+			dir := b.TempDir()
+			for i := range copies {
+				doc := strings.ReplaceAll(string(acme), "\nmetadata:\n", fmt.Sprintf("\nmetadata:\n  namespace: org-%d\n", i))
+				if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("org-%04d.yaml", i)), []byte(doc), 0o600); err != nil {
+					b.Fatal(err)
+				}
+			}
+			engine, err := policy.NewEngine(policy.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var objects, findings int
+			b.ReportAllocs()
+			for b.Loop() {
+				set, err := manifest.Load([]string{dir}, manifest.Options{Namespace: "default"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := Evaluate(set, engine, now)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := Formats["json"](io.Discard, res, Options{FailOn: FailOnEnforce}); err != nil {
+					b.Fatal(err)
+				}
+				objects, findings = res.Read, len(res.Findings())
+			}
+			b.ReportMetric(float64(objects), "objects")
+			b.ReportMetric(float64(findings), "findings")
+		})
+	}
+}
