@@ -110,6 +110,15 @@ deploy: ## Deploy the controller to the current cluster (IMG sets the image; DEP
 undeploy: ## Remove the controller from the current cluster.
 	kubectl delete --ignore-not-found -k $(DEPLOY)
 
+##@ Fuzzing
+
+FUZZTIME ?= 60s
+
+.PHONY: fuzz
+fuzz: ## Fuzz the policy engine and the manifest reader for FUZZTIME each (default 60s); seeds live in testdata/fuzz, and go test replays them.
+	go test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/policy/
+	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/manifest/
+
 ##@ Benchmarks
 
 .PHONY: bench
