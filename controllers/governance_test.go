@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -52,6 +53,18 @@ func (o org) platform(name, owner string) *orgv1.Platform {
 
 func (o org) policy(name string, enforcement orgv1.Enforcement, rules ...orgv1.Rule) *orgv1.GovernancePolicy {
 	return &orgv1.GovernancePolicy{ObjectMeta: o.meta(name), Spec: orgv1.GovernancePolicySpec{Enforcement: enforcement, Rules: rules}}
+}
+
+// update re-reads obj, applies mutate to it and updates it, again on a
+// conflict: the controllers write status concurrently.
+func update(g Gomega, obj client.Object, mutate func()) {
+	g.Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		mutate()
+		return k8s.Update(ctx, obj)
+	})).To(Succeed())
 }
 
 // messages reads obj and returns its violation messages once obj has
@@ -142,9 +155,9 @@ func TestTeamChangePropagatesToPlatformsCommitteesMatricesAndChildren(t *testing
 
 	// The legal team turns into a sales team and loses its member: the
 	// platform's privacy owner and the committee's coverage both break.
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(legal), legal)).To(Succeed())
-	legal.Spec.Function, legal.Spec.Members = "Sales", nil
-	g.Expect(k8s.Update(ctx, legal)).To(Succeed())
+	update(g, legal, func() {
+		legal.Spec.Function, legal.Spec.Members = "Sales", nil
+	})
 
 	g.Eventually(func(g Gomega) {
 		g.Expect(messages(g, cdp)).To(ConsistOf(
@@ -175,9 +188,9 @@ func TestCycleIsReportedOnEveryTeamOnItAndClearedWhenBroken(t *testing.T) {
 		g.Eventually(func(g Gomega) { g.Expect(messages(g, tm)).To(BeEmpty()) }, eventually).Should(Succeed())
 	}
 	// c -> a closes the cycle a -> b -> c -> a; only c changes, a and b learn it.
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
-	c.Spec.ParentRef = &orgv1.TeamRef{Name: "a"}
-	g.Expect(k8s.Update(ctx, c)).To(Succeed())
+	update(g, c, func() {
+		c.Spec.ParentRef = &orgv1.TeamRef{Name: "a"}
+	})
 	for _, tm := range []*orgv1.Team{a, b, c} {
 		g.Eventually(func(g Gomega) {
 			ms := messages(g, tm)
@@ -187,9 +200,9 @@ func TestCycleIsReportedOnEveryTeamOnItAndClearedWhenBroken(t *testing.T) {
 	}
 	g.Consistently(func(g Gomega) { g.Expect(messages(g, below)).To(BeEmpty()) }, time.Second).Should(Succeed(), "a team below a cycle is not on it")
 
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
-	c.Spec.ParentRef = nil
-	g.Expect(k8s.Update(ctx, c)).To(Succeed())
+	update(g, c, func() {
+		c.Spec.ParentRef = nil
+	})
 	for _, tm := range []*orgv1.Team{a, b, c} {
 		g.Eventually(func(g Gomega) { g.Expect(messages(g, tm)).To(BeEmpty()) }, eventually).Should(Succeed())
 	}
@@ -254,10 +267,10 @@ func TestInvalidCELStallsItsPolicyWhileOtherRulesKeepWorking(t *testing.T) {
 	}, eventually).Should(Succeed())
 
 	// Fixing the expressions un-stalls the policy.
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
-	gp.Spec.Rules[0].CEL.Expression = "object.spec.category != ''"
-	gp.Spec.Rules[1].CEL.Expression = "true"
-	g.Expect(k8s.Update(ctx, gp)).To(Succeed())
+	update(g, gp, func() {
+		gp.Spec.Rules[0].CEL.Expression = "object.spec.category != ''"
+		gp.Spec.Rules[1].CEL.Expression = "true"
+	})
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
 		g.Expect(gp.Status.ObservedGeneration).To(Equal(gp.Generation))
@@ -321,9 +334,9 @@ func TestRollupsAndTransitionEvents(t *testing.T) {
 	}, eventually).Should(Succeed())
 
 	// Declaring the model it shows mends it, with one event each way.
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
-	organization.Spec.Model = orgv1.ModelHybrid
-	g.Expect(k8s.Update(ctx, organization)).To(Succeed())
+	update(g, organization, func() {
+		organization.Spec.Model = orgv1.ModelHybrid
+	})
 	g.Eventually(func(g Gomega) { g.Expect(messages(g, organization)).To(BeEmpty()) }, eventually).Should(Succeed())
 	g.Eventually(func(g Gomega) {
 		var events corev1.EventList
@@ -380,9 +393,9 @@ func TestIdleControllerWritesNothing(t *testing.T) {
 		t.Errorf("an idle controller made %d status writes in 3s", n)
 	}
 	// Touching nothing that evaluation reads (an annotation) writes nothing either.
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(team), team)).To(Succeed())
-	team.Annotations = map[string]string{"note": strings.Repeat("x", 10)}
-	g.Expect(k8s.Update(ctx, team)).To(Succeed())
+	update(g, team, func() {
+		team.Annotations = map[string]string{"note": strings.Repeat("x", 10)}
+	})
 	time.Sleep(time.Second)
 	if n := statusWrites.Load() - before; n != 0 {
 		t.Errorf("an annotation change caused %d status writes", n)
@@ -413,9 +426,7 @@ func TestOrganizationFollowsATeamAboveAnOwnerInAnotherNamespace(t *testing.T) {
 
 	// The team above the owner becomes a business unit: one BU owns a
 	// platform, a department another, so the organization is Hybrid.
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(unit), unit)).To(Succeed())
-	unit.Spec.Type = orgv1.TeamTypeBusinessUnit
-	g.Expect(k8s.Update(ctx, unit)).To(Succeed())
+	update(g, unit, func() { unit.Spec.Type = orgv1.TeamTypeBusinessUnit })
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
 		g.Expect(organization.Status.InferredModel).To(Equal(orgv1.ModelHybrid))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,11 +21,15 @@ import (
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/orgplane/orgplane/internal/policyreport"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
@@ -112,19 +118,29 @@ var reportAPIs = map[string]reportAPI{
 // label, in the namespace), not cached: a cluster with Kyverno may hold
 // thousands of reports that are none of orgplane's business.
 //
+// While the report CRD is served, the reconciler also watches orgplane's
+// reports (metadata only), so that one deleted or edited by someone else is
+// written again.
+//
 // When the report CRD is missing, the reconciler logs it once and does
 // nothing. It watches the CRD (metadata only): once it is installed and
 // served, every namespace is reported; when it is deleted, that is logged.
 type reportReconciler struct {
 	deps   *deps
 	api    reportAPI
-	client client.Client // writes
-	reader client.Reader // reports, uncached
+	gvk    schema.GroupVersionKind // of api's reports
+	client client.Client           // writes
+	reader client.Reader           // reports, uncached
+	cache  cache.Cache             // for the watch on reports
 	log    logr.Logger
 	limits policyreport.Limits
 
 	available atomic.Bool
 	absent    atomic.Bool // the CRD was found missing (and that was logged)
+
+	watchMu  sync.Mutex
+	ctrl     controller.Controller // nil until built
+	watching bool                  // reports are watched
 }
 
 // setupReports registers the report reconciler when opts.ReportAPI asks for
@@ -140,11 +156,17 @@ func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
 	if err := api.addScheme(mgr.GetScheme()); err != nil {
 		return err
 	}
+	gvk, err := apiutil.GVKForObject(api.newObj(), mgr.GetScheme())
+	if err != nil {
+		return err
+	}
 	r := &reportReconciler{
 		deps:   d,
 		api:    api,
+		gvk:    gvk,
 		client: mgr.GetClient(),
 		reader: mgr.GetAPIReader(),
+		cache:  mgr.GetCache(),
 		log:    mgr.GetLogger().WithName("policyreport").WithValues("api", api.name),
 		limits: policyreport.DefaultLimits,
 	}
@@ -166,7 +188,62 @@ func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
 	crd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"})
 	b = b.Watches(crd, handler.EnqueueRequestsFromMapFunc(r.crdChanged),
 		builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetName() == r.api.crd })))
-	return b.Complete(r)
+	c, err := b.Build(r)
+	if err != nil {
+		return err
+	}
+	r.watchMu.Lock()
+	r.ctrl = c
+	r.watchMu.Unlock()
+	r.syncReportWatch()
+	return nil
+}
+
+// reportTampered passes the events that can leave a report orgplane wrote
+// other than it wrote it: a deletion, or a change of its content (its
+// generation; the report kinds have no status). Creations are orgplane's
+// own, or come from the first list, which the other watches already cover.
+var reportTampered = predicate.TypedFuncs[*metav1.PartialObjectMetadata]{
+	CreateFunc: func(event.TypedCreateEvent[*metav1.PartialObjectMetadata]) bool { return false },
+	DeleteFunc: func(e event.TypedDeleteEvent[*metav1.PartialObjectMetadata]) bool { return managed(e.Object) },
+	UpdateFunc: func(e event.TypedUpdateEvent[*metav1.PartialObjectMetadata]) bool {
+		return managed(e.ObjectNew) && e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration()
+	},
+	GenericFunc: func(event.TypedGenericEvent[*metav1.PartialObjectMetadata]) bool { return false },
+}
+
+func managed(o client.Object) bool {
+	return o.GetLabels()[policyreport.LabelManagedBy] == policyreport.ManagedBy
+}
+
+// syncReportWatch starts or stops the watch on reports as their CRD comes
+// and goes (a watch on a missing API would only retry and log), after the
+// latest probe: calls that race settle on the current state. Before the
+// controller is built it does nothing; setupReports calls it then.
+func (r *reportReconciler) syncReportWatch() {
+	r.watchMu.Lock()
+	defer r.watchMu.Unlock()
+	on := r.available.Load()
+	if r.ctrl == nil || r.watching == on {
+		return
+	}
+	obj := &metav1.PartialObjectMetadata{}
+	obj.SetGroupVersionKind(r.gvk)
+	if !on {
+		if err := r.cache.RemoveInformer(context.Background(), obj); err != nil {
+			r.log.Error(err, "stopping the watch on reports")
+		}
+		r.watching = false
+		return
+	}
+	enqueue := handler.TypedEnqueueRequestsFromMapFunc(func(_ context.Context, o *metav1.PartialObjectMetadata) []reconcile.Request {
+		return []reconcile.Request{reportRequest(o.GetNamespace())}
+	})
+	if err := r.ctrl.Watch(source.Kind(r.cache, obj, enqueue, reportTampered)); err != nil {
+		r.log.Error(err, "watching reports")
+		return
+	}
+	r.watching = true
 }
 
 func reportRequest(ns string) reconcile.Request {
@@ -175,14 +252,22 @@ func reportRequest(ns string) reconcile.Request {
 
 // probe looks for the report CRD (a List of one report, which maps the kind
 // through the RESTMapper first) and logs each change of its presence once.
-func (r *reportReconciler) probe(ctx context.Context) bool {
+// It tells whether the CRD just became served: then every namespace needs
+// its reports. (The transition is taken here, atomically, because a
+// reconcile that finds the CRD gone may flip it concurrently.)
+func (r *reportReconciler) probe(ctx context.Context) (became bool) {
 	err := r.reader.List(ctx, r.api.newList(), client.Limit(1))
 	switch {
 	case err == nil:
-		if !r.available.Swap(true) && r.absent.Swap(false) {
-			r.log.Info("the report CRD is installed now: writing reports", "crd", r.api.crd)
+		if !r.available.Swap(true) {
+			// Not inline: probe runs in event handlers, which a controller
+			// that is starting waits for while it holds what Watch takes.
+			go r.syncReportWatch()
+			if r.absent.Swap(false) {
+				r.log.Info("the report CRD is installed now: writing reports", "crd", r.api.crd)
+			}
+			return true
 		}
-		return true
 	case r.missing(err):
 		r.gone()
 	default:
@@ -191,14 +276,19 @@ func (r *reportReconciler) probe(ctx context.Context) bool {
 	return false
 }
 
-// missing tells whether err says the report API does not exist.
+// missing tells whether err says the report API does not exist, or is going
+// away: a CRD being deleted refuses creates (as Forbidden, told apart by its
+// message); its deletion event follows.
 func (r *reportReconciler) missing(err error) bool {
-	return meta.IsNoMatchError(err) || apierrors.IsNotFound(err)
+	return meta.IsNoMatchError(err) || apierrors.IsNotFound(err) ||
+		apierrors.IsForbidden(err) && strings.Contains(err.Error(), "custom resource definition is terminating")
 }
 
 // gone records that the report CRD is missing, logging it once.
 func (r *reportReconciler) gone() {
-	r.available.Store(false)
+	if r.available.Swap(false) {
+		go r.syncReportWatch()
+	}
 	if !r.absent.Swap(true) {
 		r.log.Info("the report CRD is not installed: writing no reports until it is (kubectl apply -k "+r.api.install+")",
 			"crd", r.api.crd)
@@ -207,11 +297,14 @@ func (r *reportReconciler) gone() {
 
 // crdChanged probes the report API on every change of its CRD: one that
 // becomes served (established after its creation, which takes a few status
-// updates) reports every namespace that holds orgplane objects; a deleted
-// one is logged.
-func (r *reportReconciler) crdChanged(ctx context.Context, _ client.Object) []reconcile.Request {
-	was := r.available.Load()
-	if !r.probe(ctx) || was {
+// updates) reports every namespace that holds orgplane objects; one being
+// deleted is gone already (it still lists, but refuses creates), and logged.
+func (r *reportReconciler) crdChanged(ctx context.Context, crd client.Object) []reconcile.Request {
+	if crd.GetDeletionTimestamp() != nil {
+		r.gone()
+		return nil
+	}
+	if !r.probe(ctx) {
 		return nil
 	}
 	g := newCacheGraph(ctx, r.deps.reader)

@@ -79,6 +79,13 @@ type running struct {
 func startManager(t *testing.T, api string) *running {
 	t.Helper()
 	r := &running{logs: &logLines{}}
+	t.Cleanup(func() {
+		if t.Failed() {
+			r.logs.mu.Lock()
+			defer r.logs.mu.Unlock()
+			t.Logf("the manager's log:\n%s", strings.Join(r.logs.lines, "\n"))
+		}
+	})
 	// Each manager registers its reconcilers on a scheme of its own, as
 	// main's does.
 	s := runtime.NewScheme()
@@ -174,7 +181,7 @@ func (l *logLines) logger() logr.Logger {
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		l.lines = append(l.lines, prefix+" "+args)
-	}, funcr.Options{})
+	}, funcr.Options{Verbosity: 1})
 }
 
 // count counts the lines that contain s.

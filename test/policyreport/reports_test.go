@@ -11,7 +11,9 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
@@ -156,6 +158,26 @@ func TestReports(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	g.Expect(m.writes.Load()).To(Equal(writes), "an idle manager wrote a report")
 
+	// A report edited or deleted by someone else is written again, with no
+	// change to any orgplane object (the results it lost with new
+	// timestamps).
+	tampered := updated.DeepCopy()
+	tampered.Results = tampered.Results[:1]
+	tampered.Summary = v1alpha2.PolicyReportSummary{Pass: 1}
+	g.Expect(k8s.Update(ctx, tampered)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		reports := policyReports(g, ns)
+		g.Expect(reports).To(HaveLen(1))
+		g.Expect(verdicts(reports[0].Results)).To(Equal(verdicts(updated.Results)))
+	}).WithTimeout(eventually).Should(Succeed())
+	g.Expect(k8s.Delete(ctx, &updated)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		reports := policyReports(g, ns)
+		g.Expect(reports).To(HaveLen(1))
+		g.Expect(reports[0].UID).NotTo(Equal(updated.UID))
+		g.Expect(verdicts(reports[0].Results)).To(Equal(verdicts(updated.Results)))
+	}).WithTimeout(eventually).Should(Succeed())
+
 	// Without orgplane objects, the namespace has no report.
 	for _, o := range append(objs, &orgv1.Team{ObjectMeta: meta(ns, "data")}) {
 		g.Expect(client.IgnoreNotFound(k8s.Delete(ctx, o))).To(Succeed())
@@ -286,6 +308,16 @@ func TestOpenReportsAndAbsentCRD(t *testing.T) {
 	g.Expect(m.logs.count("the report CRD is not installed")).To(Equal(1))
 
 	// Uninstalled again, the CRD is missed once more, and logged as such.
+	// (Wait until it is gone: a test after this one starts without it.
+	// Re-creating a CRD right after deleting it can take the apiserver many
+	// seconds, so the reinstall path is the first install's, tested above.)
 	g.Expect(envtest.UninstallCRDs(env.Config, crds)).To(Succeed())
-	g.Eventually(func() int { return m.logs.count("the report CRD is not installed") }).WithTimeout(eventually).Should(Equal(2))
+	crd := &metav1.PartialObjectMetadata{}
+	crd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"})
+	g.Eventually(func() bool {
+		return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKey{Name: "reports.openreports.io"}, crd))
+	}).WithTimeout(eventually).Should(BeTrue())
+	g.Expect(m.logs.count("the report CRD is not installed")).To(Equal(2))
+	g.Expect(m.logs.count("the report CRD is installed now")).To(Equal(1))
+	g.Expect(m.logs.count("watching reports")).To(BeZero())
 }
