@@ -52,6 +52,12 @@ const (
 	ReportAPINone = "none"
 )
 
+// crdRequest is the report reconciler's request for the report CRD itself
+// (namespaces never are ""): every event of the CRD maps to it, so that one
+// installed but not served yet is retried on the workqueue's clock rather
+// than missed once its last event has passed.
+var crdRequest = reconcile.Request{NamespacedName: types.NamespacedName{Name: "orgplane-report-crd"}}
+
 // reportRequestName names every request of the report reconciler, which is
 // keyed by namespace.
 const reportRequestName = "orgplane-policy-reports"
@@ -136,7 +142,9 @@ type reportReconciler struct {
 	limits policyreport.Limits
 
 	available atomic.Bool
-	absent    atomic.Bool // the CRD was found missing (and that was logged)
+	absent    atomic.Bool  // the CRD was found missing (and that was logged)
+	unserved  atomic.Int32 // retries of an installed CRD not served yet
+	found     chan event.TypedGenericEvent[string]
 
 	watchMu  sync.Mutex
 	ctrl     controller.Controller // nil until built
@@ -169,6 +177,7 @@ func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
 		cache:  mgr.GetCache(),
 		log:    mgr.GetLogger().WithName("policyreport").WithValues("api", api.name),
 		limits: policyreport.DefaultLimits,
+		found:  make(chan event.TypedGenericEvent[string]),
 	}
 	// Detect the CRD now, so that its absence is logged at startup.
 	pctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -184,10 +193,11 @@ func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
 	for _, k := range kindTable {
 		b = b.Watches(k.obj, handler.EnqueueRequestsFromMapFunc(r.namespaces), builder.WithPredicates(specOrLabels))
 	}
-	crd := &metav1.PartialObjectMetadata{}
-	crd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"})
-	b = b.Watches(crd, handler.EnqueueRequestsFromMapFunc(r.crdChanged),
-		builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetName() == r.api.crd })))
+	b = b.Watches(crdMetadata(), handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
+		return []reconcile.Request{crdRequest}
+	}), builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetName() == r.api.crd })))
+	b = b.WatchesRawSource(source.Channel(r.found, handler.TypedEnqueueRequestsFromMapFunc(
+		func(_ context.Context, ns string) []reconcile.Request { return []reconcile.Request{reportRequest(ns)} })))
 	c, err := b.Build(r)
 	if err != nil {
 		return err
@@ -246,6 +256,13 @@ func (r *reportReconciler) syncReportWatch() {
 	r.watching = true
 }
 
+// crdMetadata is an empty CustomResourceDefinition, metadata only.
+func crdMetadata() *metav1.PartialObjectMetadata {
+	crd := &metav1.PartialObjectMetadata{}
+	crd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"})
+	return crd
+}
+
 func reportRequest(ns string) reconcile.Request {
 	return reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ns, Name: reportRequestName}}
 }
@@ -260,8 +277,8 @@ func (r *reportReconciler) probe(ctx context.Context) (became bool) {
 	switch {
 	case err == nil:
 		if !r.available.Swap(true) {
-			// Not inline: probe runs in event handlers, which a controller
-			// that is starting waits for while it holds what Watch takes.
+			// Not inline: probe also runs during setup, and starting a
+			// watch must not hold up a reconcile.
 			go r.syncReportWatch()
 			if r.absent.Swap(false) {
 				r.log.Info("the report CRD is installed now: writing reports", "crd", r.api.crd)
@@ -295,28 +312,35 @@ func (r *reportReconciler) gone() {
 	}
 }
 
-// crdChanged probes the report API on every change of its CRD: one that
-// becomes served (established after its creation, which takes a few status
-// updates) reports every namespace that holds orgplane objects; one being
-// deleted is gone already (it still lists, but refuses creates), and logged.
-func (r *reportReconciler) crdChanged(ctx context.Context, crd client.Object) []reconcile.Request {
-	if crd.GetDeletionTimestamp() != nil {
-		r.gone()
-		return nil
+// reconcileCRD follows the report CRD: one being deleted, or deleted, is
+// gone (it still lists while it terminates, but refuses creates); one that
+// becomes served reports every namespace that holds orgplane objects. An
+// installed CRD is served a moment after it is established, which is not an
+// event: until it is, it is looked at again, later each time.
+func (r *reportReconciler) reconcileCRD(ctx context.Context) (reconcile.Result, error) {
+	if going, err := r.crdGoing(ctx, r.cache); going || err != nil {
+		r.unserved.Store(0)
+		return reconcile.Result{}, err
 	}
-	if !r.probe(ctx) {
-		return nil
+	became := r.probe(ctx)
+	if !r.available.Load() {
+		n := r.unserved.Add(1)
+		return reconcile.Result{RequeueAfter: min(100*time.Millisecond<<min(n, 10), time.Minute)}, nil
+	}
+	r.unserved.Store(0)
+	if !became {
+		return reconcile.Result{}, nil
 	}
 	g := newCacheGraph(ctx, r.deps.reader)
 	nss := g.Namespaces()
-	if g.err != nil {
-		r.log.Error(g.err, "listing the namespaces to report")
-	}
-	reqs := make([]reconcile.Request, 0, len(nss))
 	for _, ns := range nss {
-		reqs = append(reqs, reportRequest(ns))
+		select {
+		case r.found <- event.TypedGenericEvent[string]{Object: ns}:
+		case <-ctx.Done():
+			return reconcile.Result{}, ctx.Err()
+		}
 	}
-	return reqs
+	return reconcile.Result{}, g.err
 }
 
 // namespaces maps a changed object to the namespaces whose judgements may
@@ -324,7 +348,7 @@ func (r *reportReconciler) crdChanged(ctx context.Context, crd client.Object) []
 func (r *reportReconciler) namespaces(ctx context.Context, changed client.Object) []reconcile.Request {
 	kind, ok := kindOf(changed)
 	if !ok || !r.available.Load() {
-		// Without the CRD there is nothing to do; crdChanged reports
+		// Without the CRD there is nothing to do; reconcileCRD reports
 		// every namespace once it is installed.
 		return nil
 	}
@@ -339,9 +363,33 @@ func (r *reportReconciler) namespaces(ctx context.Context, changed client.Object
 	return reqs
 }
 
+// crdGoing tells, from reader, whether the report CRD is deleted or being
+// deleted, and marks it gone if so. Each reconcile asks the cache, and asks
+// the apiserver before it creates a report: while a CRD terminates, its
+// instances are deleted, and creating them again in answer (the deletions
+// may arrive before the CRD's change does) would hold up its deletion.
+func (r *reportReconciler) crdGoing(ctx context.Context, reader client.Reader) (bool, error) {
+	crd := crdMetadata()
+	err := reader.Get(ctx, client.ObjectKey{Name: r.api.crd}, crd)
+	switch {
+	case apierrors.IsNotFound(err) || err == nil && crd.DeletionTimestamp != nil:
+		r.gone()
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return false, nil
+}
+
 func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	if req == crdRequest {
+		return r.reconcileCRD(ctx)
+	}
 	if !r.available.Load() {
 		return reconcile.Result{}, nil
+	}
+	if going, err := r.crdGoing(ctx, r.cache); going || err != nil {
+		return reconcile.Result{}, err
 	}
 	ns := req.Namespace
 	now := r.deps.now()
@@ -382,6 +430,9 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		}
 		obj := cur
 		if !ok {
+			if going, err := r.crdGoing(ctx, r.reader); going || err != nil {
+				return reconcile.Result{}, err
+			}
 			obj = r.api.newObj()
 			obj.SetNamespace(ns)
 			obj.SetName(rep.Name)
