@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"errors"
-	"reflect"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -29,18 +28,18 @@ import (
 func (d *deps) dependents(target orgv1.Kind) handler.MapFunc {
 	return func(ctx context.Context, changed client.Object) []reconcile.Request {
 		f := fanout{ctx: ctx, reader: d.reader, target: target, out: map[types.NamespacedName]bool{}}
-		kind, ok := kindOf(changed)
+		kind, ok := orgv1.KindOf(changed)
 		if !ok {
 			return nil
 		}
 		switch {
-		case target == orgv1.KindOrganization || target == kindGovernancePolicy:
+		case target == orgv1.KindOrganization || target == orgv1.KindGovernancePolicy:
 			nss, err := affectedNamespaces(ctx, d.reader, kind, changed)
 			f.err = err
 			for ns := range nss {
 				f.allIn(ns)
 			}
-		case kind == kindGovernancePolicy:
+		case kind == orgv1.KindGovernancePolicy:
 			if policy.JudgesKind(changed.(*orgv1.GovernancePolicy), target) {
 				f.allIn(changed.GetNamespace())
 			}
@@ -83,7 +82,8 @@ func (f *fanout) add(nsns ...types.NamespacedName) {
 }
 
 func (f *fanout) list(opts ...client.ListOption) []types.NamespacedName {
-	l := kindInfoOf(f.target).newList()
+	t, _ := orgv1.KindTypeOf(f.target)
+	l := t.NewList()
 	if err := f.reader.List(f.ctx, l, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
 		f.err = err
 		return nil
@@ -119,15 +119,6 @@ func (f *fanout) descendants(namespace, name string) {
 	}
 }
 
-func kindOf(obj client.Object) (orgv1.Kind, bool) {
-	for _, k := range kindTable {
-		if reflect.TypeOf(k.obj) == reflect.TypeOf(obj) {
-			return k.kind, true
-		}
-	}
-	return "", false
-}
-
 // affectedNamespaces lists the namespaces whose judgements may depend on a
 // changed object: its own, those of the objects it references and of the
 // objects referencing it and, for a team, of the objects referencing the
@@ -142,8 +133,8 @@ func affectedNamespaces(ctx context.Context, reader client.Reader, kind orgv1.Ki
 	var errs []error
 	for queue := []policy.ObjectRef{start}; len(queue) > 0; queue = queue[1:] {
 		at := queue[0]
-		for _, k := range kindTable {
-			l := k.newList()
+		for _, k := range orgv1.Kinds {
+			l := k.NewList()
 			if err := reader.List(ctx, l, client.MatchingFields{refsIndex: policy.IndexKey(at.Kind, at.Namespace, at.Name)}, client.UnsafeDisableDeepCopy); err != nil {
 				errs = append(errs, err)
 				continue
@@ -151,8 +142,8 @@ func affectedNamespaces(ctx context.Context, reader client.Reader, kind orgv1.Ki
 			_ = meta.EachListItem(l, func(o runtime.Object) error {
 				obj := o.(client.Object)
 				nss[obj.GetNamespace()] = true
-				child := policy.ObjectRef{Kind: k.kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
-				if at.Kind == orgv1.KindTeam && k.kind == orgv1.KindTeam && !seen[child] {
+				child := policy.ObjectRef{Kind: k.Kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
+				if at.Kind == orgv1.KindTeam && k.Kind == orgv1.KindTeam && !seen[child] {
 					seen[child] = true
 					queue = append(queue, child)
 				}

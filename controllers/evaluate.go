@@ -96,7 +96,7 @@ func (d *deps) evaluatePolicy(ctx context.Context, gp *orgv1.GovernancePolicy) (
 	start := time.Now()
 	g := newCacheGraph(ctx, d.reader)
 	ns := d.engine.EvaluateNamespace(g, gp.Namespace, d.now())
-	observeEvaluation(kindGovernancePolicy, start, 0, g.err)
+	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, g.err)
 	if g.err != nil {
 		return reconcile.Result{}, g.err
 	}

@@ -75,8 +75,8 @@ func get[T any, P interface {
 
 func (g *cacheGraph) Namespaces() []string {
 	seen := map[string]bool{}
-	for _, k := range kindTable {
-		l := k.newList()
+	for _, k := range orgv1.Kinds {
+		l := k.NewList()
 		if err := g.reader.List(g.ctx, l, client.UnsafeDisableDeepCopy); err != nil {
 			g.fail(err)
 			continue

@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
@@ -190,8 +191,8 @@ func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 			RecoverPanic:            ptr.To(true),
 		})
-	for _, k := range kindTable {
-		b = b.Watches(k.obj, handler.EnqueueRequestsFromMapFunc(r.namespaces), builder.WithPredicates(specOrLabels))
+	for _, k := range orgv1.Kinds {
+		b = b.Watches(k.New(), handler.EnqueueRequestsFromMapFunc(r.namespaces), builder.WithPredicates(specOrLabels))
 	}
 	b = b.Watches(crdMetadata(), handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
 		return []reconcile.Request{crdRequest}
@@ -346,7 +347,7 @@ func (r *reportReconciler) reconcileCRD(ctx context.Context) (reconcile.Result, 
 // namespaces maps a changed object to the namespaces whose judgements may
 // depend on it (affectedNamespaces).
 func (r *reportReconciler) namespaces(ctx context.Context, changed client.Object) []reconcile.Request {
-	kind, ok := kindOf(changed)
+	kind, ok := orgv1.KindOf(changed)
 	if !ok || !r.available.Load() {
 		// Without the CRD there is nothing to do; reconcileCRD reports
 		// every namespace once it is installed.

@@ -43,7 +43,7 @@ func TestSamplesConvergeToTheFindingsTheREADMEPredicts(t *testing.T) {
 			for _, item := range items {
 				obj := item.(orgv1.Judged)
 				g.Expect(obj.CommonStatus().ObservedGeneration).To(Equal(obj.GetGeneration()), obj.GetName())
-				kind, _ := kindOf(obj)
+				kind, _ := orgv1.KindOf(obj)
 				for _, v := range obj.Judgement().Violations {
 					got = append(got, fmt.Sprintf("%s/%s %s %s/%s %s", kind, obj.GetName(), v.Severity, v.Policy, v.Rule, v.Message))
 				}

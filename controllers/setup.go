@@ -45,39 +45,11 @@ type Options struct {
 	ReportAPI string
 }
 
-// kindTable lists every orgplane kind, for watches, indexes and lists.
-var kindTable = []kindInfo{
-	{orgv1.KindOrganization, &orgv1.Organization{}, func() client.ObjectList { return &orgv1.OrganizationList{} }},
-	{orgv1.KindTeam, &orgv1.Team{}, func() client.ObjectList { return &orgv1.TeamList{} }},
-	{orgv1.KindPlatform, &orgv1.Platform{}, func() client.ObjectList { return &orgv1.PlatformList{} }},
-	{orgv1.KindSteeringCommittee, &orgv1.SteeringCommittee{}, func() client.ObjectList { return &orgv1.SteeringCommitteeList{} }},
-	{orgv1.KindResponsibilityMatrix, &orgv1.ResponsibilityMatrix{}, func() client.ObjectList { return &orgv1.ResponsibilityMatrixList{} }},
-	{kindGovernancePolicy, &orgv1.GovernancePolicy{}, func() client.ObjectList { return &orgv1.GovernancePolicyList{} }},
-}
-
-type kindInfo struct {
-	kind    orgv1.Kind
-	obj     client.Object
-	newList func() client.ObjectList
-}
-
-func kindInfoOf(k orgv1.Kind) kindInfo {
-	for _, ki := range kindTable {
-		if ki.kind == k {
-			return ki
-		}
-	}
-	panic("unknown kind " + k)
-}
-
-// kindGovernancePolicy names the one kind that rules do not judge.
-const kindGovernancePolicy orgv1.Kind = "GovernancePolicy"
-
 // SetupIndexes registers the field index every reconciler's fan-out uses.
 func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	var errs []error
-	for _, k := range kindTable {
-		errs = append(errs, mgr.GetFieldIndexer().IndexField(ctx, k.obj, refsIndex, func(o client.Object) []string {
+	for _, k := range orgv1.Kinds {
+		errs = append(errs, mgr.GetFieldIndexer().IndexField(ctx, k.New(), refsIndex, func(o client.Object) []string {
 			refs := policy.References(o)
 			keys := make([]string, len(refs))
 			for i, r := range refs {
@@ -109,7 +81,7 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 		register(mgr, d, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
 		register(mgr, d, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, d.committeeRollup)),
 		register(mgr, d, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
-		register(mgr, d, opts, kindGovernancePolicy, d.evaluatePolicy),
+		register(mgr, d, opts, orgv1.KindGovernancePolicy, d.evaluatePolicy),
 		setupReports(mgr, d, opts),
 	)
 }
@@ -134,8 +106,8 @@ func register[T any, P interface {
 			// One malformed object must never take the controller down.
 			RecoverPanic: ptr.To(true),
 		})
-	for _, k := range kindTable {
-		b = b.Watches(k.obj, handler.EnqueueRequestsFromMapFunc(d.dependents(kind)), builder.WithPredicates(specOrLabels))
+	for _, k := range orgv1.Kinds {
+		b = b.Watches(k.New(), handler.EnqueueRequestsFromMapFunc(d.dependents(kind)), builder.WithPredicates(specOrLabels))
 	}
 	return b.Complete(&statusReconciler[T, P]{
 		client:   mgr.GetClient(),

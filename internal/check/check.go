@@ -122,7 +122,7 @@ func Evaluate(set *manifest.Set, engine *policy.Engine, now time.Time) (*Result,
 			res.Objects = append(res.Objects, o)
 		}
 		for _, name := range slices.Sorted(maps.Keys(ns.Policies)) {
-			src := set.Lookup("GovernancePolicy", ns.Namespace, name)
+			src := set.Lookup(string(orgv1.KindGovernancePolicy), ns.Namespace, name)
 			gp := src.Object.(*orgv1.GovernancePolicy)
 			for _, e := range ns.Policies[name].Errors {
 				i := slices.IndexFunc(gp.Spec.Rules, func(r orgv1.Rule) bool { return r.Name == e.Rule })

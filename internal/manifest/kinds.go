@@ -3,7 +3,6 @@ package manifest
 import (
 	"cmp"
 	"encoding/json"
-	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -13,21 +12,19 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
-// kinds makes an empty object of each orgplane kind.
-var kinds = map[string]func() orgv1.Object{
-	"Organization":         func() orgv1.Object { return &orgv1.Organization{} },
-	"Team":                 func() orgv1.Object { return &orgv1.Team{} },
-	"Platform":             func() orgv1.Object { return &orgv1.Platform{} },
-	"SteeringCommittee":    func() orgv1.Object { return &orgv1.SteeringCommittee{} },
-	"ResponsibilityMatrix": func() orgv1.Object { return &orgv1.ResponsibilityMatrix{} },
-	"GovernancePolicy":     func() orgv1.Object { return &orgv1.GovernancePolicy{} },
-}
-
-var kindNames = slices.Sorted(maps.Keys(kinds))
+// kindNames lists the API's kinds, sorted, for errors.
+var kindNames = func() []string {
+	var names []string
+	for _, k := range orgv1.Kinds {
+		names = append(names, string(k.Kind))
+	}
+	slices.Sort(names)
+	return names
+}()
 
 func newObject(kind string) orgv1.Object {
-	if mk := kinds[kind]; mk != nil {
-		return mk()
+	if k, ok := orgv1.KindTypeOf(orgv1.Kind(kind)); ok {
+		return k.New()
 	}
 	return nil
 }
@@ -35,8 +32,8 @@ func newObject(kind string) orgv1.Object {
 // required holds each kind's required fields, read off the Go types once.
 var required = func() map[reflect.Type][][]string {
 	m := map[reflect.Type][][]string{}
-	for _, mk := range kinds {
-		t := reflect.TypeOf(mk()).Elem()
+	for _, k := range orgv1.Kinds {
+		t := reflect.TypeOf(k.New()).Elem()
 		m[t] = requiredPaths(t, nil, true)
 	}
 	return m

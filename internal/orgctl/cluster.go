@@ -14,16 +14,6 @@ import (
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
-// lists make an empty list of each orgplane kind.
-var lists = []func() client.ObjectList{
-	func() client.ObjectList { return &orgv1.OrganizationList{} },
-	func() client.ObjectList { return &orgv1.TeamList{} },
-	func() client.ObjectList { return &orgv1.PlatformList{} },
-	func() client.ObjectList { return &orgv1.SteeringCommitteeList{} },
-	func() client.ObjectList { return &orgv1.ResponsibilityMatrixList{} },
-	func() client.ObjectList { return &orgv1.GovernancePolicyList{} },
-}
-
 // pageSize bounds each list call, so that -A on a big cluster neither
 // holds the apiserver to one huge response nor shows no progress.
 const pageSize = 500
@@ -55,10 +45,10 @@ func readCluster(ctx context.Context, kube *genericclioptions.ConfigFlags, all b
 		return fail(err)
 	}
 	var objs []metav1.Object
-	for _, newList := range lists {
+	for _, k := range orgv1.Kinds {
 		for cont := ""; ; {
 			// A fresh list per page: the objects of the last page are kept.
-			l := newList()
+			l := k.NewList()
 			opts := []client.ListOption{client.Limit(pageSize), client.Continue(cont)}
 			if ns != "" {
 				opts = append(opts, client.InNamespace(ns))

@@ -3,6 +3,7 @@ package policy
 import (
 	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -78,28 +79,14 @@ func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 
 // kindOf names obj's kind, rejecting anything NewMemoryGraph cannot hold.
 func kindOf(obj metav1.Object) (string, error) {
-	var kind string
-	var isNil bool
-	switch o := obj.(type) {
-	case *orgv1.Organization:
-		kind, isNil = string(orgv1.KindOrganization), o == nil
-	case *orgv1.Team:
-		kind, isNil = string(orgv1.KindTeam), o == nil
-	case *orgv1.Platform:
-		kind, isNil = string(orgv1.KindPlatform), o == nil
-	case *orgv1.SteeringCommittee:
-		kind, isNil = string(orgv1.KindSteeringCommittee), o == nil
-	case *orgv1.ResponsibilityMatrix:
-		kind, isNil = string(orgv1.KindResponsibilityMatrix), o == nil
-	case *orgv1.GovernancePolicy:
-		kind, isNil = "GovernancePolicy", o == nil
-	default:
+	kind, ok := orgv1.KindOf(obj)
+	if !ok {
 		return "", fmt.Errorf("unsupported type %T", obj)
 	}
-	if isNil {
+	if v := reflect.ValueOf(obj); v.IsNil() {
 		return "", fmt.Errorf("nil %s", kind)
 	}
-	return kind, nil
+	return string(kind), nil
 }
 
 func (g *MemoryGraph) add(obj metav1.Object) {

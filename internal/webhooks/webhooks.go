@@ -69,9 +69,6 @@ const (
 	evaluationTimeout = 4 * time.Second
 )
 
-// kindGovernancePolicy names the one kind that rules do not judge.
-const kindGovernancePolicy orgv1.Kind = "GovernancePolicy"
-
 // SetupWebhooks registers the validating webhook of every orgplane kind with
 // the manager's webhook server. The manager must have the field index of
 // controllers.SetupIndexes. engine may be nil (a new one is made); pass the
@@ -91,7 +88,7 @@ func SetupWebhooks(mgr ctrl.Manager, engine *policy.Engine) error {
 		register[orgv1.Platform](mgr, a, orgv1.KindPlatform),
 		register[orgv1.SteeringCommittee](mgr, a, orgv1.KindSteeringCommittee),
 		register[orgv1.ResponsibilityMatrix](mgr, a, orgv1.KindResponsibilityMatrix),
-		register[orgv1.GovernancePolicy](mgr, a, kindGovernancePolicy),
+		register[orgv1.GovernancePolicy](mgr, a, orgv1.KindGovernancePolicy),
 		mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()),
 	)
 }
@@ -156,7 +153,7 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 	g := withObject(base, obj)
 	now := a.now()
 
-	if kind == kindGovernancePolicy {
+	if kind == orgv1.KindGovernancePolicy {
 		warnings := a.policyWarnings(g, obj.(*orgv1.GovernancePolicy), now)
 		if err := errors.Join(cacheErr(), base.err); err != nil {
 			return notChecked(ctx, kind, obj, err), nil

@@ -105,8 +105,8 @@ func orgOf(ns string, teams int) []client.Object {
 
 // converged reports whether every object in ns has observed its generation.
 func converged(ctx context.Context, c client.Client, ns string) (bool, error) {
-	for _, l := range []client.ObjectList{&orgv1.OrganizationList{}, &orgv1.TeamList{}, &orgv1.PlatformList{},
-		&orgv1.SteeringCommitteeList{}, &orgv1.ResponsibilityMatrixList{}, &orgv1.GovernancePolicyList{}} {
+	for _, k := range orgv1.Kinds {
+		l := k.NewList()
 		if err := c.List(ctx, l, client.InNamespace(ns)); err != nil {
 			return false, err
 		}

@@ -19,7 +19,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/audit"
@@ -176,10 +175,9 @@ func TestPlugin(t *testing.T) {
 func list(t *testing.T, namespaces []string) []client.Object {
 	t.Helper()
 	var out []client.Object
-	for _, l := range []client.ObjectList{&orgv1.OrganizationList{}, &orgv1.TeamList{}, &orgv1.PlatformList{},
-		&orgv1.SteeringCommitteeList{}, &orgv1.ResponsibilityMatrixList{}, &orgv1.GovernancePolicyList{}} {
+	for _, k := range orgv1.Kinds {
 		for _, ns := range namespaces {
-			l := l.DeepCopyObject().(client.ObjectList)
+			l := k.NewList()
 			if err := k8s.List(context.Background(), l, client.InNamespace(ns)); err != nil {
 				t.Fatal(err)
 			}
@@ -225,11 +223,8 @@ func statusFindings(t *testing.T, namespaces []string) (findings []string, settl
 }
 
 func kindOf(o client.Object) string {
-	gvk, err := apiutil.GVKForObject(o, scheme)
-	if err != nil {
-		panic(err)
-	}
-	return gvk.Kind
+	kind, _ := orgv1.KindOf(o)
+	return string(kind)
 }
 
 // checkReport holds a namespace's report to the objects in the cluster.
