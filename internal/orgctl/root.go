@@ -101,7 +101,7 @@ unreachable cluster, Graphviz missing for -o svg).`,
 	})
 	kube := genericclioptions.NewConfigFlags(true)
 	kube.AddFlags(root.PersistentFlags())
-	root.AddCommand(newCheck(s, kube), newReport(s, kube), newGraph(s, kube))
+	root.AddCommand(newCheck(s, kube), newReport(s, kube), newGraph(s, kube), newVersion(s, kube))
 	return root
 }
 
