@@ -57,7 +57,7 @@ func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(*cacheGraph, P)
 func record(kind orgv1.Kind, obj orgv1.Judged, violations []orgv1.Violation) {
 	setViolations(obj.Judgement(), violations)
 	setConditions(obj.CommonStatus(), obj.GetGeneration(), verdict{violations: violations}, true)
-	violationMetrics.set(objectID{kind, types.NamespacedName{Namespace: obj.GetNamespace(), Name: obj.GetName()}}, violations)
+	observeViolations(objectID{kind, types.NamespacedName{Namespace: obj.GetNamespace(), Name: obj.GetName()}}, violations)
 }
 
 func (d *deps) committeeRollup(g *cacheGraph, sc *orgv1.SteeringCommittee) {

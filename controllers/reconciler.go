@@ -36,9 +36,10 @@ type statusReconciler[T any, P interface {
 
 func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Request) (result reconcile.Result, err error) {
 	obj := P(new(T))
+	id := objectID{r.kind, req.NamespacedName}
 	if err := r.client.Get(ctx, req.NamespacedName, obj); err != nil {
 		if client.IgnoreNotFound(err) == nil {
-			violationMetrics.set(objectID{r.kind, req.NamespacedName}, nil)
+			forgetObject(id)
 		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
@@ -61,7 +62,9 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 		}
 		err = errors.Join(err, perr)
 	}()
-	return r.evaluate(ctx, obj)
+	result, err = r.evaluate(ctx, obj)
+	observeStalled(id, obj.CommonStatus())
+	return result, err
 }
 
 // patchStatus writes after's status with a merge patch against before. The

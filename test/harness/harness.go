@@ -6,11 +6,13 @@ package harness
 import (
 	"context"
 	"errors"
+	"net"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
@@ -25,13 +27,35 @@ type Cluster struct {
 	Client client.Client
 	// Scheme holds the Kubernetes and orgplane types.
 	Scheme *runtime.Scheme
+	// MetricsURL is the manager's metrics endpoint when an option serves it.
+	MetricsURL string
+}
+
+// Option adjusts the manager that Start runs.
+type Option func(*metricsserver.Options) error
+
+// WithSecureMetrics serves the manager's metrics as the deployed manager
+// does (--metrics-secure): HTTPS with a self-signed certificate, callers
+// authenticated with TokenReviews and authorized with SubjectAccessReviews,
+// on a free local port that Cluster.MetricsURL names.
+func WithSecureMetrics() Option {
+	return func(o *metricsserver.Options) error {
+		// The metrics server does not tell which port it bound, so take a
+		// free one and hand it over.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		o.BindAddress, o.SecureServing, o.FilterProvider = l.Addr().String(), true, filters.WithAuthenticationAndAuthorization
+		return l.Close()
+	}
 }
 
 // Start starts etcd and kube-apiserver with orgplane's CRDs, and a manager
-// with orgplane's indexes and reconcilers (two workers per kind, no metrics
-// or probes). stop stops the manager, waits for it, and stops the control
-// plane.
-func Start() (c *Cluster, stop func(), err error) {
+// with orgplane's indexes and reconcilers (two workers per kind, no probes,
+// and no metrics unless an option serves them). stop stops the manager, waits
+// for it, and stops the control plane.
+func Start(opts ...Option) (c *Cluster, stop func(), err error) {
 	scheme := runtime.NewScheme()
 	if err := errors.Join(clientgoscheme.AddToScheme(scheme), orgv1.AddToScheme(scheme)); err != nil {
 		return nil, nil, err
@@ -44,9 +68,13 @@ func Start() (c *Cluster, stop func(), err error) {
 	if err != nil {
 		return nil, nil, errors.Join(err, env.Stop())
 	}
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
-		Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0",
-	})
+	metrics := metricsserver.Options{BindAddress: "0"}
+	for _, o := range opts {
+		if err := o(&metrics); err != nil {
+			return nil, nil, errors.Join(err, env.Stop())
+		}
+	}
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: scheme, Metrics: metrics, HealthProbeBindAddress: "0"})
 	if err != nil {
 		return nil, nil, errors.Join(err, env.Stop())
 	}
@@ -65,5 +93,13 @@ func Start() (c *Cluster, stop func(), err error) {
 		<-done
 		_ = env.Stop()
 	}
-	return &Cluster{Env: env, Client: k8s, Scheme: scheme}, stop, nil
+	c = &Cluster{Env: env, Client: k8s, Scheme: scheme}
+	if metrics.BindAddress != "0" {
+		proto := "http"
+		if metrics.SecureServing {
+			proto = "https"
+		}
+		c.MetricsURL = proto + "://" + metrics.BindAddress + "/metrics"
+	}
+	return c, stop, nil
 }
