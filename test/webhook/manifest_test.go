@@ -135,7 +135,8 @@ func eventually(t *testing.T, what string, ok func() bool) {
 // TestCertManagerOverlay builds config/webhook-certmanager: config/default
 // with the webhook switched on, its Service and configuration in the
 // manager's namespace, the serving certificate mounted and cert-manager
-// injecting its CA; every resource but cert-manager's applies server-side.
+// injecting its CA; every resource but cert-manager's applies server-side
+// (test/helm, whose control plane has cert-manager's CRDs, applies them all).
 func TestCertManagerOverlay(t *testing.T) {
 	out, err := exec.Command("kubectl", "kustomize", filepath.Join(testenv.Root(), "config", "webhook-certmanager")).Output()
 	if err != nil {

@@ -1,0 +1,90 @@
+package helm_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// allValues turns every toggle on and sets every value.
+var allValues = filepath.Join(chart, "ci", "all-values.yaml")
+
+// TestLint lints the chart, warnings as errors, with its default values and
+// with every toggle on; values.schema.json refuses wrong values.
+func TestLint(t *testing.T) {
+	helm(t, "lint", "--strict", chart)
+	helm(t, "lint", "--strict", chart, "-f", allValues)
+
+	for _, tc := range []struct{ set, want string }{
+		{"reportApi=PolicyReport", "at '/reportApi': value must be one of"},
+		{"replicas=-1", "at '/replicas': minimum"},
+		{"extraArgs[0]=leader-elect=false", "at '/extraArgs/0'"},
+		{"logLevel=verbose", "at '/logLevel'"},
+		{"webhook.issuerRef.kind=ClusterIssuer", "'name' required"},
+		{"image.digest=latest", "at '/image/digest'"},
+		{"metrics.enabled=true", "additional properties 'enabled' not allowed"},
+	} {
+		out, err := exec.Command(helmBin, "lint", chart, "--set", tc.set).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tc.want) {
+			t.Errorf("helm lint --set %s: %v, want a schema error with %q:\n%s", tc.set, err, tc.want, out)
+		}
+	}
+}
+
+// TestDryRun applies renderings of the chart, and the kustomizations it
+// mirrors, server-side: every object is valid for the real apiserver,
+// cert-manager's and prometheus-operator's objects included.
+func TestDryRun(t *testing.T) {
+	needHelm(t)
+	for _, tc := range []struct {
+		name   string
+		render func(t *testing.T) []byte
+		// crds are the CRD folders that the rendering's objects need.
+		crds []string
+		// want are strings the rendering must hold, one for each value set.
+		want []string
+	}{{
+		name:   "default values",
+		render: func(t *testing.T) []byte { return template(t) },
+	}, {
+		name:   "every toggle on",
+		render: func(t *testing.T) []byte { return template(t, "-f", allValues) },
+		crds:   []string{certManagerCRDs, monitoringCRDs},
+		want: []string{
+			"ghcr.io/orgplane/orgplane:v0.0.0-dev@sha256:0123", "name: regcred", "replicas: 2", "memory: 512Mi",
+			"kubernetes.io/os: linux", "key: dedicated", "podAntiAffinity:",
+			"example.com/team: platform", "example.com/tier: control", "eks.amazonaws.com/role-arn:",
+			"- --report-api=openreports.io", "- --concurrency=4", "- --zap-log-level=debug", `- "--kube-api-burst=200"`,
+			"- --enable-webhooks", "kind: ValidatingWebhookConfiguration", "kind: Issuer", "kind: Certificate",
+			"kind: ServiceMonitor", "kind: PrometheusRule", "grafana_dashboard:",
+		},
+	}, {
+		name: "webhook signed by a ClusterIssuer",
+		render: func(t *testing.T) []byte {
+			return template(t, "--set", "webhook.enabled=true,webhook.issuerRef.kind=ClusterIssuer,webhook.issuerRef.name=internal-ca")
+		},
+		crds: []string{certManagerCRDs},
+		want: []string{"issuerRef:\n    kind: ClusterIssuer\n    name: internal-ca"},
+	}, {
+		name:   "config/default",
+		render: func(t *testing.T) []byte { return kustomize(t, "config/default") },
+	}, {
+		name:   "config/webhook-certmanager",
+		render: func(t *testing.T) []byte { return kustomize(t, "config/webhook-certmanager") },
+		crds:   []string{certManagerCRDs},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, dir := range tc.crds {
+				needCRDs(t, dir)
+			}
+			out := tc.render(t)
+			for _, want := range tc.want {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("the rendering lacks %q", want)
+				}
+			}
+			dryRun(t, out)
+		})
+	}
+}
