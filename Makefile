@@ -1,7 +1,17 @@
 # orgplane: declarative, audited organization structure for Kubernetes.
 # `make help` lists the targets.
 
-IMG ?= ghcr.io/orgplane/orgplane:latest
+# The release version: the nearest v* tag (git describe), else v0.0.0-dev.
+VERSION ?= $(shell git describe --tags --match 'v[0-9]*' 2>/dev/null || echo v0.0.0-dev)
+# The commit stamped into binaries and image labels, and its time: every
+# timestamp in the image, so that a commit always gives the same digest.
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+IMG_REPOSITORY ?= ghcr.io/orgplane/orgplane
+IMG ?= $(IMG_REPOSITORY):$(VERSION)
+# The platforms of the image index; the first is the one Docker's classic
+# image store tags on `docker load`.
+PLATFORMS ?= linux/amd64,linux/arm64
 # What `make deploy` installs: config/default, or config/webhook-certmanager
 # for the admission webhook with a cert-manager certificate.
 DEPLOY ?= config/default
@@ -10,7 +20,7 @@ KUBEBUILDER_ASSETS ?= $(CURDIR)/bin/k8s
 CONTROLLER_GEN = go tool controller-gen
 GO_TEST_FLAGS ?=
 # What `make generate manifests` writes.
-GENERATED = api internal/policyreport/api config
+GENERATED = api internal/policyreport/api config charts/orgplane/crds charts/orgplane/files
 
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash -o pipefail
@@ -26,12 +36,13 @@ generate: ## Generate the DeepCopy methods of the API and of the policy report t
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths="{./api/...,./internal/policyreport/api/...}"
 
 .PHONY: manifests
-manifests: ## Generate the CRDs (config/crd/bases; the optional report CRDs in config/policyreport and config/openreports), the manager's ClusterRole (config/rbac/role.yaml) and the webhook configuration (config/webhook).
+manifests: ## Generate the CRDs (config/crd/bases; the optional report CRDs in config/policyreport and config/openreports), the manager's ClusterRole (config/rbac/role.yaml) and the webhook configuration (config/webhook); copy what the Helm chart renders from config/ into charts/orgplane.
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=config/crd/bases
 	$(CONTROLLER_GEN) crd paths=./internal/policyreport/api/wgpolicy/... output:crd:artifacts:config=config/policyreport
 	$(CONTROLLER_GEN) crd paths=./internal/policyreport/api/openreports/... output:crd:artifacts:config=config/openreports
 	$(CONTROLLER_GEN) rbac:roleName=orgplane-manager webhook paths=./... \
 		output:rbac:artifacts:config=config/rbac output:webhook:artifacts:config=config/webhook
+	hack/helm-chart-sync.sh
 
 .PHONY: fmt
 fmt: ## Format the Go code.
@@ -57,12 +68,30 @@ envtest: ## Build kube-apiserver and etcd from the Go module proxy into bin/k8s 
 	hack/build-controlplane.sh $(KUBEBUILDER_ASSETS)
 
 .PHONY: test-tools
-test-tools: ## Install what the tests check output formats with: Graphviz (apt-get, as root) and the locked Mermaid parser (npm, into bin/mermaid).
+test-tools: prometheus-tools ## Install what the tests check output formats with: Graphviz (apt-get, as root), the locked Mermaid parser (npm, into bin/mermaid), promtool and promqlcheck.
 	bash hack/test-tools.sh
 
+.PHONY: prometheus-tools
+prometheus-tools: monitoring-crds ## Build promtool and promqlcheck (pinned in hack/prometheus/go.mod) into bin/, for the monitoring pack's tests (once; a few minutes).
+	hack/prometheus/build.sh
+
+.PHONY: monitoring-crds
+monitoring-crds: ## Copy the prometheus-operator ServiceMonitor and PrometheusRule CRDs (pinned in hack/prometheus/crds.sh) into bin/crds/monitoring, for server-side dry-runs.
+	hack/prometheus/crds.sh
+
+.PHONY: krew
+krew: bin/krew ## Build krew (pinned in hack/krew/go.mod) into bin/krew, for the release test's `krew install` of the plugin.
+
+bin/krew: hack/krew/go.mod hack/krew/go.sum
+	cd hack/krew && go build -o $(CURDIR)/bin/krew sigs.k8s.io/krew/cmd/krew
+
+.PHONY: helm
+helm: ## Build helm (pinned in hack/helm/go.mod) into bin/helm and render cert-manager's CRDs into bin/crds/cert-manager, for the Helm chart's tests.
+	hack/helm-tools.sh
+
 .PHONY: test
-test: verify-generated lint envtest test-tools ## Run every test against a real kube-apiserver and etcd.
-	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test $(GO_TEST_FLAGS) ./...
+test: verify-generated lint envtest test-tools image helm krew ## Run every test against a real kube-apiserver and etcd.
+	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -timeout 45m $(GO_TEST_FLAGS) ./...
 
 ##@ Build and run
 
@@ -92,6 +121,15 @@ cluster-up: envtest ## Start the embedded local control plane (state and kubecon
 cluster-down: ## Stop the embedded local control plane.
 	hack/cluster.sh down
 
+.PHONY: image
+image: ## Build the manager's OCI image for PLATFORMS, without a daemon, into bin/orgplane-image.tar named IMG; prints its digest, also in bin/orgplane-image.digest.
+	go run ./hack/image build --image=$(IMG) --version=$(VERSION) --revision=$(REVISION) \
+		--epoch=$(SOURCE_DATE_EPOCH) --platforms=$(PLATFORMS) --out=bin/orgplane-image.tar
+
+.PHONY: image-push
+image-push: image ## Push the image index of bin/orgplane-image.tar to IMG, with the credentials of `docker login` (the default keychain).
+	go run ./hack/image push --archive=bin/orgplane-image.tar --image=$(IMG)
+
 ##@ Deployment
 
 .PHONY: install
@@ -109,6 +147,19 @@ deploy: ## Deploy the controller to the current cluster (IMG sets the image; DEP
 .PHONY: undeploy
 undeploy: ## Remove the controller from the current cluster.
 	kubectl delete --ignore-not-found -k $(DEPLOY)
+
+# The image digest that helm-package pins: the one `make image` wrote.
+HELM_IMAGE_DIGEST ?= $(shell cat bin/orgplane-image.digest 2>/dev/null)
+
+.PHONY: helm-package
+helm-package: helm ## Package the Helm chart as dist/orgplane-X.Y.Z.tgz for VERSION=vX.Y.Z, with the image repository of IMG pinned by HELM_IMAGE_DIGEST (default: bin/orgplane-image.digest).
+	hack/helm-package.sh dist $(VERSION) $(IMG) $(HELM_IMAGE_DIGEST)
+
+##@ Release
+
+.PHONY: release
+release: helm ## Write a release into dist/ for VERSION=vX.Y.Z: image archive, install.yaml and the other manifests, Helm chart, plugin archives, krew manifest, checksums (docs/install.md).
+	hack/release.sh $(VERSION) $(IMG_REPOSITORY) dist
 
 ##@ Fuzzing
 
