@@ -395,8 +395,8 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 	ns := req.Namespace
 	now := r.deps.now()
 	g := newCacheGraph(ctx, r.deps.reader)
-	j := r.deps.engine.Judgements(g, ns, now)
-	holds := len(j.Judgements) > 0 || len(g.GovernancePolicies(ns)) > 0
+	ev := r.deps.engine.EvaluateNamespace(g, ns, now)
+	holds := len(ev.Objects) > 0 || len(ev.Policies) > 0
 	if g.err != nil {
 		return reconcile.Result{}, g.err
 	}
@@ -419,7 +419,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 
 	var want []policyreport.Report
 	if holds {
-		want = policyreport.Build(ns, j, previous, now, r.limits)
+		want = policyreport.Build(ns, ev, previous, now, r.limits)
 	}
 	var errs []error
 	requeue := false
@@ -466,7 +466,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 	if requeue {
 		return reconcile.Result{RequeueAfter: time.Second}, nil
 	}
-	return r.deps.requeueAt(j.RequeueAt), nil
+	return r.deps.requeueAt(ev.RequeueAt), nil
 }
 
 // upToDate tells whether a report already holds rep, timestamps included

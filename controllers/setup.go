@@ -79,7 +79,7 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 		register(mgr, d, opts, orgv1.KindOrganization, d.evaluateOrganization),
 		register(mgr, d, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
 		register(mgr, d, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
-		register(mgr, d, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, d.committeeRollup)),
+		register(mgr, d, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
 		register(mgr, d, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
 		register(mgr, d, opts, orgv1.KindGovernancePolicy, d.evaluatePolicy),
 		setupReports(mgr, d, opts),

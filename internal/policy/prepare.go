@@ -12,9 +12,9 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
-// checkFunc judges one object for one rule and returns its problems as
-// messages; it is called only for the kinds its rule type judges.
-type checkFunc func(c *evalCtx, s *subject, r *orgv1.Rule) []string
+// checkFunc judges one object for one rule and returns its problems; it is
+// called only for the kinds its rule type judges.
+type checkFunc func(c *evalCtx, s *subject, r *orgv1.Rule) []problem
 
 // ruleDef is a built-in rule type: the kinds it judges and its check.
 type ruleDef struct {
@@ -36,30 +36,17 @@ var ruleDefs = map[orgv1.RuleType]ruleDef{
 	orgv1.RuleCEL:                       {kinds: judgedKinds},
 }
 
-// RuleError is a rule that cannot be evaluated at all (a CEL expression that
-// does not compile, an invalid label selector, an unknown type, ...). The
-// policy's other rules are still evaluated.
-type RuleError struct {
-	// Rule is the rule's name.
-	Rule string
-	// Message is the whole message, `rule "<name>": <field>: <problem>`.
-	Message string
-}
-
-func (e RuleError) Error() string { return e.Message }
-
 // preparedPolicy is a GovernancePolicy ready to judge objects.
 type preparedPolicy struct {
-	name        string
-	enforcement orgv1.Enforcement
-	rules       []*preparedRule
+	namespace, name string
+	rules           []*preparedRule
 }
 
 // preparedRule is one rule ready to judge objects, with the counts of one
 // evaluation.
 type preparedRule struct {
 	rule     *orgv1.Rule
-	severity orgv1.Severity
+	ref      RuleRef
 	kinds    []orgv1.Kind
 	selector labels.Selector
 	check    checkFunc
@@ -75,7 +62,7 @@ func (e *Engine) prepare(g Graph, ns string) []*preparedPolicy {
 		if p == nil {
 			continue
 		}
-		pp := &preparedPolicy{name: p.Name, enforcement: cmp.Or(p.Spec.Enforcement, orgv1.EnforcementAudit)}
+		pp := &preparedPolicy{namespace: p.Namespace, name: p.Name}
 		for i := range p.Spec.Rules {
 			pp.rules = append(pp.rules, e.prepareRule(p, &p.Spec.Rules[i]))
 		}
@@ -85,9 +72,15 @@ func (e *Engine) prepare(g Graph, ns string) []*preparedPolicy {
 }
 
 func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *preparedRule {
-	pr := &preparedRule{rule: r, severity: cmp.Or(r.Severity, orgv1.SeverityMedium)}
+	pr := &preparedRule{rule: r, ref: RuleRef{
+		Policy:      p.Name,
+		Rule:        r.Name,
+		Type:        r.Type,
+		Severity:    cmp.Or(r.Severity, orgv1.SeverityMedium),
+		Enforcement: cmp.Or(p.Spec.Enforcement, orgv1.EnforcementAudit),
+	}}
 	fail := func(field, format string, args ...any) *preparedRule {
-		pr.err = &RuleError{Rule: r.Name, Message: fmt.Sprintf("rule %q: %s: ", r.Name, field) + fmt.Sprintf(format, args...)}
+		pr.err = &RuleError{Rule: r.Name, Field: field, Message: fmt.Sprintf("rule %q: %s: ", r.Name, field) + fmt.Sprintf(format, args...)}
 		return pr
 	}
 	def, ok := ruleDefs[r.Type]
@@ -126,6 +119,15 @@ func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *prepared
 		pr.check = celCheck(prg, r)
 	}
 	return pr
+}
+
+// result is the policy's rules and what they judged so far.
+func (p *preparedPolicy) result() PolicyResult {
+	res := PolicyResult{Namespace: p.namespace, Name: p.name}
+	for _, r := range p.rules {
+		res.Rules = append(res.Rules, RuleResult{RuleRef: r.ref, Evaluated: r.evaluated, Violations: r.violations, Error: r.err})
+	}
+	return res
 }
 
 // ruleKinds lists the kinds a rule judges: those of its type, narrowed by

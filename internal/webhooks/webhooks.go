@@ -162,13 +162,13 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 	}
 
 	ref := policy.ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
-	found := a.engine.EvaluateObject(g, ref, now).Violations
+	found := a.engine.EvaluateObject(g, ref, now).Object(ref).Violations()
 	deny := denying(g.GovernancePolicies(obj.GetNamespace()))
 	denies := func(v orgv1.Violation) bool { return v.Enforcement == orgv1.EnforcementEnforce && deny[v.Policy] }
 	had := map[orgv1.Violation]bool{}
 	if old != nil && slices.ContainsFunc(found, denies) {
 		// Ratchet: what the stored object already violates stays a warning.
-		for _, v := range a.engine.EvaluateObject(withObject(base, old), ref, now).Violations {
+		for _, v := range a.engine.EvaluateObject(withObject(base, old), ref, now).Object(ref).Violations() {
 			had[v] = true
 		}
 	}
@@ -215,9 +215,9 @@ func denying(policies []*orgv1.GovernancePolicy) map[string]bool {
 // find in its namespace as it stands.
 func (a *admitter) policyWarnings(g policy.Graph, gp *orgv1.GovernancePolicy, now time.Time) admission.Warnings {
 	prefix := fmt.Sprintf("governance policy %q: ", gp.Name)
-	res := a.engine.EvaluateNamespace(g, gp.Namespace, now)
+	ev := a.engine.EvaluateNamespace(g, gp.Namespace, now)
 	var out []string
-	for _, e := range res.Policies[gp.Name].Errors {
+	for _, e := range ev.Policy(gp.Namespace, gp.Name).Errors() {
 		out = append(out, prefix+e.Message)
 	}
 	if gp.Spec.Admission == orgv1.AdmissionDeny && gp.Spec.Enforcement != orgv1.EnforcementEnforce {
@@ -225,7 +225,7 @@ func (a *admitter) policyWarnings(g policy.Graph, gp *orgv1.GovernancePolicy, no
 	}
 	var found []orgv1.Violation
 	objects := map[policy.ObjectRef]bool{}
-	for _, f := range res.Findings {
+	for _, f := range ev.Findings() {
 		if f.Violation.Policy == gp.Name {
 			found = append(found, f.Violation)
 			objects[f.Object] = true
