@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
@@ -40,14 +41,14 @@ func refOf(kind orgv1.Kind, obj client.Object) policy.ObjectRef {
 func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(P, policy.ObjectResult)) evaluator[P] {
 	return func(ctx context.Context, obj P) (reconcile.Result, error) {
 		start := time.Now()
-		g := newCacheGraph(ctx, d.reader)
+		g := cachegraph.New(ctx, d.reader)
 		ref := refOf(kind, obj)
 		ev := d.engine.EvaluateObject(g, ref, d.now())
 		res := ev.Object(ref)
 		violations := res.Violations()
-		observeEvaluation(kind, start, len(violations), g.err)
-		if g.err != nil {
-			return reconcile.Result{}, g.err
+		observeEvaluation(kind, start, len(violations), g.Err())
+		if g.Err() != nil {
+			return reconcile.Result{}, g.Err()
 		}
 		if rollup != nil {
 			rollup(obj, res)
@@ -78,12 +79,12 @@ func committeeRollup(sc *orgv1.SteeringCommittee, res policy.ObjectResult) {
 // summary from every object of the namespace.
 func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization) (reconcile.Result, error) {
 	start := time.Now()
-	g := newCacheGraph(ctx, d.reader)
+	g := cachegraph.New(ctx, d.reader)
 	ev := d.engine.EvaluateNamespace(g, org.Namespace, d.now())
 	own := ev.Object(refOf(orgv1.KindOrganization, org)).Violations()
-	observeEvaluation(orgv1.KindOrganization, start, len(own), g.err)
-	if g.err != nil {
-		return reconcile.Result{}, g.err
+	observeEvaluation(orgv1.KindOrganization, start, len(own), g.Err())
+	if g.Err() != nil {
+		return reconcile.Result{}, g.Err()
 	}
 	ns := ev.Namespaces[0]
 	org.Status.InferredModel = ns.InferredModel
@@ -97,11 +98,11 @@ func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization
 // does not compile); its other rules keep working.
 func (d *deps) evaluatePolicy(ctx context.Context, gp *orgv1.GovernancePolicy) (reconcile.Result, error) {
 	start := time.Now()
-	g := newCacheGraph(ctx, d.reader)
+	g := cachegraph.New(ctx, d.reader)
 	ev := d.engine.EvaluateNamespace(g, gp.Namespace, d.now())
-	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, g.err)
-	if g.err != nil {
-		return reconcile.Result{}, g.err
+	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, g.Err())
+	if g.Err() != nil {
+		return reconcile.Result{}, g.Err()
 	}
 	res := ev.Policy(gp.Namespace, gp.Name)
 	gp.Status.Rules = res.RuleStatuses()

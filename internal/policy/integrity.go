@@ -15,6 +15,16 @@ import (
 // readiness write an Enforce policy with the rule types that check them.
 var Integrity = RuleRef{Policy: "builtin", Rule: "integrity", Severity: orgv1.SeverityHigh, Enforcement: orgv1.EnforcementAudit}
 
+// integrityRead is what the integrity check reads: the existence of every
+// object a reference names and, for a team, the chain of its parents.
+var integrityRead = reader{name: "integrity", judges: []reads{
+	on(orgv1.KindOrganization, dep("executives': existence", toTeams)),
+	on(orgv1.KindTeam, dep("existence", toTeams), dep("parentRefs (cycles)", ancestors())),
+	on(orgv1.KindPlatform, dep("existence", toTeams), dep("existence", toCommittee)),
+	on(orgv1.KindSteeringCommittee, dep("existence", toTeams)),
+	on(orgv1.KindResponsibilityMatrix, dep("existence", toTeams), dep("existence", refs(orgv1.KindPlatform))),
+}}
+
 // integrity reports, on the object that holds them, the references that do
 // not resolve and, for a team, its being on a cycle of parentRefs.
 func integrity(c *evalCtx, s *subject) []problem {

@@ -67,6 +67,13 @@ func checkCommitteeCoverage(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	return out
 }
 
+// coverageRead is what a committee's Coverage reads.
+var coverageRead = reader{name: "status coverage", judges: []reads{on(orgv1.KindSteeringCommittee,
+	dep("members: existence, function", toTeams),
+	dep("the groups of SteeringCommitteeCoverage rules", inNamespace(orgv1.KindGovernancePolicy)),
+	dep("governedPlatforms", referrers(orgv1.KindPlatform)),
+)}}
+
 // coverage is a committee's Coverage: see there.
 func coverage(g Graph, policies []*preparedPolicy, s *subject, sc *orgv1.SteeringCommittee) *Coverage {
 	funcs := memberFunctions(g, sc)
