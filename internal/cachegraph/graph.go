@@ -106,6 +106,7 @@ func get[T any, P interface {
 	return obj
 }
 
+// Namespaces implements policy.Graph.
 func (g *Graph) Namespaces() []string {
 	seen := map[string]bool{}
 	for _, k := range orgv1.Kinds {
@@ -127,36 +128,45 @@ func (g *Graph) Namespaces() []string {
 	return out
 }
 
+// Organizations implements policy.Graph.
 func (g *Graph) Organizations(ns string) []*orgv1.Organization {
 	return list[orgv1.Organization](g, &orgv1.OrganizationList{}, func(l *orgv1.OrganizationList) []orgv1.Organization { return l.Items }, client.InNamespace(ns))
 }
 
+// Teams implements policy.Graph.
 func (g *Graph) Teams(ns string) []*orgv1.Team {
 	return list[orgv1.Team](g, &orgv1.TeamList{}, func(l *orgv1.TeamList) []orgv1.Team { return l.Items }, client.InNamespace(ns))
 }
 
+// Platforms implements policy.Graph.
 func (g *Graph) Platforms(ns string) []*orgv1.Platform {
 	return list[orgv1.Platform](g, &orgv1.PlatformList{}, func(l *orgv1.PlatformList) []orgv1.Platform { return l.Items }, client.InNamespace(ns))
 }
 
+// SteeringCommittees implements policy.Graph.
 func (g *Graph) SteeringCommittees(ns string) []*orgv1.SteeringCommittee {
 	return list[orgv1.SteeringCommittee](g, &orgv1.SteeringCommitteeList{}, func(l *orgv1.SteeringCommitteeList) []orgv1.SteeringCommittee { return l.Items }, client.InNamespace(ns))
 }
 
+// ResponsibilityMatrices implements policy.Graph.
 func (g *Graph) ResponsibilityMatrices(ns string) []*orgv1.ResponsibilityMatrix {
 	return list[orgv1.ResponsibilityMatrix](g, &orgv1.ResponsibilityMatrixList{}, func(l *orgv1.ResponsibilityMatrixList) []orgv1.ResponsibilityMatrix { return l.Items }, client.InNamespace(ns))
 }
 
+// GovernancePolicies implements policy.Graph.
 func (g *Graph) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
 	return list[orgv1.GovernancePolicy](g, &orgv1.GovernancePolicyList{}, func(l *orgv1.GovernancePolicyList) []orgv1.GovernancePolicy { return l.Items }, client.InNamespace(ns))
 }
 
+// Team implements policy.Graph.
 func (g *Graph) Team(ns, name string) *orgv1.Team { return get[orgv1.Team](g, ns, name) }
 
+// Platform implements policy.Graph.
 func (g *Graph) Platform(ns, name string) *orgv1.Platform {
 	return get[orgv1.Platform](g, ns, name)
 }
 
+// SteeringCommittee implements policy.Graph.
 func (g *Graph) SteeringCommittee(ns, name string) *orgv1.SteeringCommittee {
 	return get[orgv1.SteeringCommittee](g, ns, name)
 }

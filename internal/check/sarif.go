@@ -149,7 +149,7 @@ func WriteSARIF(w io.Writer, r *Result, _ Options) error {
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, e := range r.RuleErrors {
-		id := e.Policy + "/" + e.Rule
+		id := e.ID()
 		inv.ToolConfigurationNotifications = append(inv.ToolConfigurationNotifications, sarifNotification{
 			Level: "error", Message: sarifMessage{Text: e.Message},
 			Locations:      []sarifLocation{{PhysicalLocation: physical(e.Location)}},
