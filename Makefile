@@ -166,8 +166,9 @@ release: helm ## Write a release into dist/ for VERSION=vX.Y.Z: image archive, i
 FUZZTIME ?= 60s
 
 .PHONY: fuzz
-fuzz: ## Fuzz the policy engine and the manifest reader for FUZZTIME each (default 60s); seeds live in testdata/fuzz, and go test replays them.
+fuzz: ## Fuzz the policy engine, its fan-out and the manifest reader for FUZZTIME each (default 60s); seeds live in testdata/fuzz, and go test replays them.
 	go test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/policy/
+	go test -run '^$$' -fuzz '^FuzzImpact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/policy/
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/manifest/
 
 ##@ Benchmarks

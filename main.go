@@ -21,6 +21,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/version"
 	"github.com/orgplane/orgplane/internal/webhooks"
@@ -101,7 +102,7 @@ func main() {
 		os.Exit(1)
 	}
 	ctx := ctrl.SetupSignalHandler()
-	if err := controllers.SetupIndexes(ctx, mgr); err != nil {
+	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		log.Error(err, "unable to set up field indexes")
 		os.Exit(1)
 	}

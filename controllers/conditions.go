@@ -10,15 +10,6 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
-// Condition reasons.
-const (
-	ReasonReconciled        = "Reconciled"
-	ReasonEnforcedViolation = "EnforcedPolicyViolation"
-	ReasonNoViolations      = "NoViolations"
-	ReasonPolicyViolation   = "PolicyViolation"
-	ReasonInvalidRule       = "InvalidRule"
-)
-
 // maxNamedViolations is how many violations a condition message quotes.
 const maxNamedViolations = 3
 
@@ -41,17 +32,17 @@ func setConditions(st *orgv1.Status, generation int64, v verdict, judged bool) {
 	// is fully evaluated, so Reconciling is never left True.
 	meta.RemoveStatusCondition(&st.Conditions, orgv1.ConditionReconciling)
 
-	ready := metav1.Condition{Type: orgv1.ConditionReady, Status: metav1.ConditionTrue, Reason: ReasonReconciled,
+	ready := metav1.Condition{Type: orgv1.ConditionReady, Status: metav1.ConditionTrue, Reason: orgv1.ReasonReconciled,
 		Message: "the current generation has been evaluated", ObservedGeneration: generation}
 	if v.stalled != "" {
 		meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: orgv1.ConditionStalled, Status: metav1.ConditionTrue,
-			Reason: ReasonInvalidRule, Message: v.stalled, ObservedGeneration: generation})
-		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, ReasonInvalidRule, v.stalled
+			Reason: orgv1.ReasonInvalidRule, Message: v.stalled, ObservedGeneration: generation})
+		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, orgv1.ReasonInvalidRule, v.stalled
 	} else {
 		meta.RemoveStatusCondition(&st.Conditions, orgv1.ConditionStalled)
 	}
 	if enforced := filterEnforced(v.violations); len(enforced) > 0 && v.stalled == "" {
-		ready.Status, ready.Reason = metav1.ConditionFalse, ReasonEnforcedViolation
+		ready.Status, ready.Reason = metav1.ConditionFalse, orgv1.ReasonEnforcedViolation
 		ready.Message = summarize(enforced, "violation", "of an Enforce policy")
 	}
 	meta.SetStatusCondition(&st.Conditions, ready)
@@ -59,10 +50,10 @@ func setConditions(st *orgv1.Status, generation int64, v verdict, judged bool) {
 	if !judged {
 		return
 	}
-	compliant := metav1.Condition{Type: orgv1.ConditionCompliant, Status: metav1.ConditionTrue, Reason: ReasonNoViolations,
+	compliant := metav1.Condition{Type: orgv1.ConditionCompliant, Status: metav1.ConditionTrue, Reason: orgv1.ReasonNoViolations,
 		Message: "no governance rule is violated", ObservedGeneration: generation}
 	if len(v.violations) > 0 {
-		compliant.Status, compliant.Reason = metav1.ConditionFalse, ReasonPolicyViolation
+		compliant.Status, compliant.Reason = metav1.ConditionFalse, orgv1.ReasonPolicyViolation
 		compliant.Message = summarize(v.violations, "violation", "")
 	}
 	meta.SetStatusCondition(&st.Conditions, compliant)

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
@@ -34,22 +35,26 @@ func refOf(kind orgv1.Kind, obj client.Object) policy.ObjectRef {
 	return policy.ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
 }
 
-// judge returns the evaluator of a judged kind: the engine's findings become
-// violations and conditions; rollup, when given, adds the kind's own status.
-func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(*cacheGraph, P)) evaluator[P] {
+// judge returns the evaluator of a judged kind: the engine's verdicts
+// become violations and conditions; rollup, when given, adds the kind's own
+// status from the object's result.
+func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(P, policy.ObjectResult)) evaluator[P] {
 	return func(ctx context.Context, obj P) (reconcile.Result, error) {
 		start := time.Now()
-		g := newCacheGraph(ctx, d.reader)
-		res := d.engine.EvaluateObject(g, refOf(kind, obj), d.now())
+		g := cachegraph.New(ctx, d.reader)
+		ref := refOf(kind, obj)
+		ev := d.engine.EvaluateObject(g, ref, d.now())
+		res := ev.Object(ref)
+		violations := res.Violations()
+		observeEvaluation(kind, start, len(violations), g.Err())
+		if g.Err() != nil {
+			return reconcile.Result{}, g.Err()
+		}
 		if rollup != nil {
-			rollup(g, obj)
+			rollup(obj, res)
 		}
-		observeEvaluation(kind, start, len(res.Violations), g.err)
-		if g.err != nil {
-			return reconcile.Result{}, g.err
-		}
-		record(kind, obj, res.Violations)
-		return d.requeueAt(res.RequeueAt), nil
+		record(kind, obj, violations)
+		return d.requeueAt(ev.RequeueAt), nil
 	}
 }
 
@@ -60,9 +65,13 @@ func record(kind orgv1.Kind, obj orgv1.Judged, violations []orgv1.Violation) {
 	observeViolations(objectID{kind, types.NamespacedName{Namespace: obj.GetNamespace(), Name: obj.GetName()}}, violations)
 }
 
-func (d *deps) committeeRollup(g *cacheGraph, sc *orgv1.SteeringCommittee) {
-	covered, missing, governed := d.engine.CommitteeCoverage(g, sc.Namespace, sc.Name)
-	sc.Status.CoveredFunctions, sc.Status.MissingFunctions, sc.Status.GovernedPlatforms = covered, missing, governed
+// committeeRollup writes a committee's coverage.
+func committeeRollup(sc *orgv1.SteeringCommittee, res policy.ObjectResult) {
+	var cov policy.Coverage
+	if res.Coverage != nil {
+		cov = *res.Coverage
+	}
+	sc.Status.CoveredFunctions, sc.Status.MissingFunctions, sc.Status.GovernedPlatforms = cov.Covered, cov.Missing, cov.Governed
 }
 
 // evaluateOrganization judges the organization and summarizes its namespace:
@@ -70,23 +79,18 @@ func (d *deps) committeeRollup(g *cacheGraph, sc *orgv1.SteeringCommittee) {
 // summary from every object of the namespace.
 func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization) (reconcile.Result, error) {
 	start := time.Now()
-	g := newCacheGraph(ctx, d.reader)
-	ns := d.engine.EvaluateNamespace(g, org.Namespace, d.now())
-	self := refOf(orgv1.KindOrganization, org)
-	var own []orgv1.Violation
-	for _, f := range ns.Findings {
-		if f.Object == self {
-			own = append(own, f.Violation)
-		}
+	g := cachegraph.New(ctx, d.reader)
+	ev := d.engine.EvaluateNamespace(g, org.Namespace, d.now())
+	own := ev.Object(refOf(orgv1.KindOrganization, org)).Violations()
+	observeEvaluation(orgv1.KindOrganization, start, len(own), g.Err())
+	if g.Err() != nil {
+		return reconcile.Result{}, g.Err()
 	}
-	observeEvaluation(orgv1.KindOrganization, start, len(own), g.err)
-	if g.err != nil {
-		return reconcile.Result{}, g.err
-	}
+	ns := ev.Namespaces[0]
 	org.Status.InferredModel = ns.InferredModel
 	org.Status.Summary = &ns.Summary
 	record(orgv1.KindOrganization, org, own)
-	return d.requeueAt(ns.RequeueAt), nil
+	return d.requeueAt(ev.RequeueAt), nil
 }
 
 // evaluatePolicy counts what each rule of the policy judged and found, and
@@ -94,22 +98,22 @@ func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization
 // does not compile); its other rules keep working.
 func (d *deps) evaluatePolicy(ctx context.Context, gp *orgv1.GovernancePolicy) (reconcile.Result, error) {
 	start := time.Now()
-	g := newCacheGraph(ctx, d.reader)
-	ns := d.engine.EvaluateNamespace(g, gp.Namespace, d.now())
-	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, g.err)
-	if g.err != nil {
-		return reconcile.Result{}, g.err
+	g := cachegraph.New(ctx, d.reader)
+	ev := d.engine.EvaluateNamespace(g, gp.Namespace, d.now())
+	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, g.Err())
+	if g.Err() != nil {
+		return reconcile.Result{}, g.Err()
 	}
-	res := ns.Policies[gp.Name]
-	gp.Status.Rules = res.Rules
+	res := ev.Policy(gp.Namespace, gp.Name)
+	gp.Status.Rules = res.RuleStatuses()
 	var v verdict
-	if len(res.Errors) > 0 {
-		msgs := make([]string, len(res.Errors))
-		for i, e := range res.Errors {
+	if errs := res.Errors(); len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
 			msgs[i] = e.Message
 		}
 		v.stalled = fmt.Sprintf("%d rule(s) cannot be evaluated: %s", len(msgs), strings.Join(msgs, "; "))
 	}
 	setConditions(gp.CommonStatus(), gp.Generation, v, false)
-	return d.requeueAt(ns.RequeueAt), nil
+	return d.requeueAt(ev.RequeueAt), nil
 }

@@ -24,9 +24,9 @@ func recordTransitions(rec recorder.EventRecorder, before, after orgv1.Object) {
 	if c, ok := changed(orgv1.ConditionCompliant); ok {
 		switch {
 		case c.Status == metav1.ConditionFalse:
-			rec.Eventf(after, nil, corev1.EventTypeWarning, ReasonPolicyViolation, "Evaluate", "%s", c.Message)
+			rec.Eventf(after, nil, corev1.EventTypeWarning, orgv1.ReasonPolicyViolation, "Evaluate", "%s", c.Message)
 		case meta.FindStatusCondition(before.CommonStatus().Conditions, orgv1.ConditionCompliant) != nil:
-			rec.Eventf(after, nil, corev1.EventTypeNormal, "Compliant", "Evaluate", "%s", c.Message)
+			rec.Eventf(after, nil, corev1.EventTypeNormal, orgv1.ReasonCompliant, "Evaluate", "%s", c.Message)
 		}
 	}
 	if c, ok := changed(orgv1.ConditionStalled); ok && c.Status == metav1.ConditionTrue {

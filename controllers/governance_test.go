@@ -341,7 +341,7 @@ func TestRollupsAndTransitionEvents(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		var events corev1.EventList
 		g.Expect(k8s.List(ctx, &events, client.InNamespace(o.ns))).To(Succeed())
-		g.Expect(eventsFor(events, "acme", ReasonPolicyViolation)).To(Equal(1))
+		g.Expect(eventsFor(events, "acme", orgv1.ReasonPolicyViolation)).To(Equal(1))
 		g.Expect(eventsFor(events, "acme", "Compliant")).To(Equal(1))
 	}, eventually).Should(Succeed())
 }

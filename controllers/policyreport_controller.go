@@ -5,22 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
@@ -31,7 +24,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/policyreport"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
@@ -52,12 +46,6 @@ const (
 	// ReportAPINone writes no reports; so does "".
 	ReportAPINone = "none"
 )
-
-// crdRequest is the report reconciler's request for the report CRD itself
-// (namespaces never are ""): every event of the CRD maps to it, so that one
-// installed but not served yet is retried on the workqueue's clock rather
-// than missed once its last event has passed.
-var crdRequest = reconcile.Request{NamespacedName: types.NamespacedName{Name: "orgplane-report-crd"}}
 
 // reportRequestName names every request of the report reconciler, which is
 // keyed by namespace.
@@ -129,32 +117,22 @@ var reportAPIs = map[string]reportAPI{
 // reports (metadata only), so that one deleted or edited by someone else is
 // written again.
 //
-// When the report CRD is missing, the reconciler logs it once and does
-// nothing. It watches the CRD (metadata only): once it is installed and
-// served, every namespace is reported; when it is deleted, that is logged.
+// The report CRD is optional; crdPresence follows it. While it is missing,
+// the reconciler does nothing; once it is installed and served, every
+// namespace is reported.
 type reportReconciler struct {
 	deps   *deps
 	api    reportAPI
-	gvk    schema.GroupVersionKind // of api's reports
-	client client.Client           // writes
-	reader client.Reader           // reports, uncached
-	cache  cache.Cache             // for the watch on reports
-	log    logr.Logger
+	client client.Client // writes
+	reader client.Reader // reports, uncached
 	limits policyreport.Limits
-
-	available atomic.Bool
-	absent    atomic.Bool  // the CRD was found missing (and that was logged)
-	unserved  atomic.Int32 // retries of an installed CRD not served yet
-	found     chan event.TypedGenericEvent[string]
-
-	watchMu  sync.Mutex
-	ctrl     controller.Controller // nil until built
-	watching bool                  // reports are watched
+	crd    *crdPresence
+	found  chan event.TypedGenericEvent[string] // namespaces to report once the CRD is served
 }
 
 // setupReports registers the report reconciler when opts.ReportAPI asks for
 // one.
-func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
+func setupReports(mgr ctrl.Manager, d *deps, f *fanout, opts Options) error {
 	if opts.ReportAPI == "" || opts.ReportAPI == ReportAPINone {
 		return nil
 	}
@@ -169,20 +147,24 @@ func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
 	if err != nil {
 		return err
 	}
+	reports := &metav1.PartialObjectMetadata{}
+	reports.SetGroupVersionKind(gvk)
 	r := &reportReconciler{
 		deps:   d,
 		api:    api,
-		gvk:    gvk,
 		client: mgr.GetClient(),
 		reader: mgr.GetAPIReader(),
-		cache:  mgr.GetCache(),
-		log:    mgr.GetLogger().WithName("policyreport").WithValues("api", api.name),
 		limits: policyreport.DefaultLimits,
 		found:  make(chan event.TypedGenericEvent[string]),
+		crd: &crdPresence{
+			noun: "report", crd: api.crd, install: api.install, newList: api.newList,
+			reader: mgr.GetAPIReader(), cache: mgr.GetCache(), log: mgr.GetLogger().WithName("policyreport").WithValues("api", api.name),
+			objects: reports, watch: watchReports(mgr.GetCache()),
+		},
 	}
 	// Detect the CRD now, so that its absence is logged at startup.
 	pctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	r.probe(pctx)
+	r.crd.probe(pctx)
 	cancel()
 
 	b := ctrl.NewControllerManagedBy(mgr).
@@ -190,23 +172,15 @@ func setupReports(mgr ctrl.Manager, d *deps, opts Options) error {
 		WithOptions(controller.Options{
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 			RecoverPanic:            ptr.To(true),
-		})
-	for _, k := range orgv1.Kinds {
-		b = b.Watches(k.New(), handler.EnqueueRequestsFromMapFunc(r.namespaces), builder.WithPredicates(specOrLabels))
-	}
-	b = b.Watches(crdMetadata(), handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
-		return []reconcile.Request{crdRequest}
-	}), builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetName() == r.api.crd })))
-	b = b.WatchesRawSource(source.Channel(r.found, handler.TypedEnqueueRequestsFromMapFunc(
-		func(_ context.Context, ns string) []reconcile.Request { return []reconcile.Request{reportRequest(ns)} })))
-	c, err := b.Build(r)
+		}).
+		WatchesRawSource(f.source(r.namespaces)).
+		WatchesRawSource(source.Channel(r.found, handler.TypedEnqueueRequestsFromMapFunc(
+			func(_ context.Context, ns string) []reconcile.Request { return []reconcile.Request{reportRequest(ns)} })))
+	c, err := r.crd.watchCRD(b).Build(r)
 	if err != nil {
 		return err
 	}
-	r.watchMu.Lock()
-	r.ctrl = c
-	r.watchMu.Unlock()
-	r.syncReportWatch()
+	r.crd.start(c)
 	return nil
 }
 
@@ -227,184 +201,76 @@ func managed(o client.Object) bool {
 	return o.GetLabels()[policyreport.LabelManagedBy] == policyreport.ManagedBy
 }
 
-// syncReportWatch starts or stops the watch on reports as their CRD comes
-// and goes (a watch on a missing API would only retry and log), after the
-// latest probe: calls that race settle on the current state. Before the
-// controller is built it does nothing; setupReports calls it then.
-func (r *reportReconciler) syncReportWatch() {
-	r.watchMu.Lock()
-	defer r.watchMu.Unlock()
-	on := r.available.Load()
-	if r.ctrl == nil || r.watching == on {
-		return
-	}
-	obj := &metav1.PartialObjectMetadata{}
-	obj.SetGroupVersionKind(r.gvk)
-	if !on {
-		if err := r.cache.RemoveInformer(context.Background(), obj); err != nil {
-			r.log.Error(err, "stopping the watch on reports")
-		}
-		r.watching = false
-		return
-	}
+// watchReports is the watch on orgplane's reports (metadata only) while
+// their CRD is served, so that one deleted or edited by someone else is
+// written again.
+func watchReports(c cache.Cache) func(*metav1.PartialObjectMetadata) source.Source {
 	enqueue := handler.TypedEnqueueRequestsFromMapFunc(func(_ context.Context, o *metav1.PartialObjectMetadata) []reconcile.Request {
 		return []reconcile.Request{reportRequest(o.GetNamespace())}
 	})
-	if err := r.ctrl.Watch(source.Kind(r.cache, obj, enqueue, reportTampered)); err != nil {
-		r.log.Error(err, "watching reports")
-		return
+	return func(reports *metav1.PartialObjectMetadata) source.Source {
+		return source.Kind(c, reports, enqueue, reportTampered)
 	}
-	r.watching = true
-}
-
-// crdMetadata is an empty CustomResourceDefinition, metadata only.
-func crdMetadata() *metav1.PartialObjectMetadata {
-	crd := &metav1.PartialObjectMetadata{}
-	crd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"})
-	return crd
 }
 
 func reportRequest(ns string) reconcile.Request {
 	return reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ns, Name: reportRequestName}}
 }
 
-// probe looks for the report CRD (a List of one report, which maps the kind
-// through the RESTMapper first) and logs each change of its presence once.
-// It tells whether the CRD just became served: then every namespace needs
-// its reports. (The transition is taken here, atomically, because a
-// reconcile that finds the CRD gone may flip it concurrently.)
-func (r *reportReconciler) probe(ctx context.Context) (became bool) {
-	err := r.reader.List(ctx, r.api.newList(), client.Limit(1))
-	switch {
-	case err == nil:
-		if !r.available.Swap(true) {
-			// Not inline: probe also runs during setup, and starting a
-			// watch must not hold up a reconcile.
-			go r.syncReportWatch()
-			if r.absent.Swap(false) {
-				r.log.Info("the report CRD is installed now: writing reports", "crd", r.api.crd)
-			}
-			return true
-		}
-	case r.missing(err):
-		r.gone()
-	default:
-		r.log.V(1).Info("cannot tell yet whether the report CRD is installed", "crd", r.api.crd, "error", err.Error())
-	}
-	return false
-}
-
-// missing tells whether err says the report API does not exist, or is going
-// away: a CRD being deleted refuses creates (as Forbidden, told apart by its
-// message); its deletion event follows.
-func (r *reportReconciler) missing(err error) bool {
-	return meta.IsNoMatchError(err) || apierrors.IsNotFound(err) ||
-		apierrors.IsForbidden(err) && strings.Contains(err.Error(), "custom resource definition is terminating")
-}
-
-// gone records that the report CRD is missing, logging it once.
-func (r *reportReconciler) gone() {
-	if r.available.Swap(false) {
-		go r.syncReportWatch()
-	}
-	if !r.absent.Swap(true) {
-		r.log.Info("the report CRD is not installed: writing no reports until it is (kubectl apply -k "+r.api.install+")",
-			"crd", r.api.crd)
-	}
-}
-
-// reconcileCRD follows the report CRD: one being deleted, or deleted, is
-// gone (it still lists while it terminates, but refuses creates); one that
-// becomes served reports every namespace that holds orgplane objects. An
-// installed CRD is served a moment after it is established, which is not an
-// event: until it is, it is looked at again, later each time.
+// reconcileCRD follows the report CRD (crdPresence.reconcile); once it
+// becomes served, every namespace that holds orgplane objects is reported.
 func (r *reportReconciler) reconcileCRD(ctx context.Context) (reconcile.Result, error) {
-	if going, err := r.crdGoing(ctx, r.cache); going || err != nil {
-		r.unserved.Store(0)
-		return reconcile.Result{}, err
+	became, res, err := r.crd.reconcile(ctx)
+	if !became || err != nil {
+		return res, err
 	}
-	became := r.probe(ctx)
-	if !r.available.Load() {
-		n := r.unserved.Add(1)
-		return reconcile.Result{RequeueAfter: min(100*time.Millisecond<<min(n, 10), time.Minute)}, nil
-	}
-	r.unserved.Store(0)
-	if !became {
-		return reconcile.Result{}, nil
-	}
-	g := newCacheGraph(ctx, r.deps.reader)
-	nss := g.Namespaces()
-	for _, ns := range nss {
+	g := cachegraph.New(ctx, r.deps.reader)
+	for _, ns := range g.Namespaces() {
 		select {
 		case r.found <- event.TypedGenericEvent[string]{Object: ns}:
 		case <-ctx.Done():
 			return reconcile.Result{}, ctx.Err()
 		}
 	}
-	return reconcile.Result{}, g.err
+	return reconcile.Result{}, g.Err()
 }
 
-// namespaces maps a changed object to the namespaces whose judgements may
-// depend on it (affectedNamespaces).
-func (r *reportReconciler) namespaces(ctx context.Context, changed client.Object) []reconcile.Request {
-	kind, ok := orgv1.KindOf(changed)
-	if !ok || !r.available.Load() {
-		// Without the CRD there is nothing to do; reconcileCRD reports
-		// every namespace once it is installed.
+// namespaces picks the namespaces out of a change's impact; none while the
+// CRD is missing (reconcileCRD reports every namespace once it is served).
+func (r *reportReconciler) namespaces(imp policy.Impact) []reconcile.Request {
+	if !r.crd.served() {
 		return nil
 	}
-	nss, err := affectedNamespaces(ctx, r.deps.reader, kind, changed)
-	if err != nil {
-		r.log.Error(err, "fanning out a change", "kind", kind, "object", client.ObjectKeyFromObject(changed))
-	}
-	reqs := make([]reconcile.Request, 0, len(nss))
-	for ns := range nss {
+	reqs := make([]reconcile.Request, 0, len(imp.Namespaces))
+	for _, ns := range imp.Namespaces {
 		reqs = append(reqs, reportRequest(ns))
 	}
 	return reqs
-}
-
-// crdGoing tells, from reader, whether the report CRD is deleted or being
-// deleted, and marks it gone if so. Each reconcile asks the cache, and asks
-// the apiserver before it creates a report: while a CRD terminates, its
-// instances are deleted, and creating them again in answer (the deletions
-// may arrive before the CRD's change does) would hold up its deletion.
-func (r *reportReconciler) crdGoing(ctx context.Context, reader client.Reader) (bool, error) {
-	crd := crdMetadata()
-	err := reader.Get(ctx, client.ObjectKey{Name: r.api.crd}, crd)
-	switch {
-	case apierrors.IsNotFound(err) || err == nil && crd.DeletionTimestamp != nil:
-		r.gone()
-		return true, nil
-	case err != nil:
-		return false, err
-	}
-	return false, nil
 }
 
 func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
 	if req == crdRequest {
 		return r.reconcileCRD(ctx)
 	}
-	if !r.available.Load() {
+	if !r.crd.served() {
 		return reconcile.Result{}, nil
 	}
-	if going, err := r.crdGoing(ctx, r.cache); going || err != nil {
+	if going, err := r.crd.going(ctx, r.crd.cache); going || err != nil {
 		return reconcile.Result{}, err
 	}
 	ns := req.Namespace
 	now := r.deps.now()
-	g := newCacheGraph(ctx, r.deps.reader)
-	j := r.deps.engine.Judgements(g, ns, now)
-	holds := len(j.Judgements) > 0 || len(g.GovernancePolicies(ns)) > 0
-	if g.err != nil {
-		return reconcile.Result{}, g.err
+	g := cachegraph.New(ctx, r.deps.reader)
+	ev := r.deps.engine.EvaluateNamespace(g, ns, now)
+	holds := len(ev.Objects) > 0 || len(ev.Policies) > 0
+	if err := g.Err(); err != nil {
+		return reconcile.Result{}, err
 	}
 
 	list := r.api.newList()
 	if err := r.reader.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{policyreport.LabelManagedBy: policyreport.ManagedBy}); err != nil {
-		if r.missing(err) {
-			r.gone()
+		if r.crd.missing(err) {
+			r.crd.gone()
 			return reconcile.Result{}, nil
 		}
 		return reconcile.Result{}, err
@@ -419,7 +285,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 
 	var want []policyreport.Report
 	if holds {
-		want = policyreport.Build(ns, j, previous, now, r.limits)
+		want = policyreport.Build(ns, ev, previous, now, r.limits)
 	}
 	var errs []error
 	requeue := false
@@ -431,7 +297,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		}
 		obj := cur
 		if !ok {
-			if going, err := r.crdGoing(ctx, r.reader); going || err != nil {
+			if going, err := r.crd.going(ctx, r.reader); going || err != nil {
 				return reconcile.Result{}, err
 			}
 			obj = r.api.newObj()
@@ -446,8 +312,8 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 			err = r.client.Create(ctx, obj, client.FieldOwner(FieldManager))
 		}
 		switch {
-		case err != nil && r.missing(err) && !ok:
-			r.gone()
+		case err != nil && r.crd.missing(err) && !ok:
+			r.crd.gone()
 			return reconcile.Result{}, nil
 		case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
 			// Another writer got there first: try again, reading afresh.
@@ -466,7 +332,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 	if requeue {
 		return reconcile.Result{RequeueAfter: time.Second}, nil
 	}
-	return r.deps.requeueAt(j.RequeueAt), nil
+	return r.deps.requeueAt(ev.RequeueAt), nil
 }
 
 // upToDate tells whether a report already holds rep, timestamps included

@@ -2,24 +2,20 @@
 // its object, evaluates it with the policy engine over the informer cache, and
 // writes its status once, only when it changed.
 //
-// Cross-object dependencies (see internal/policy's package doc for the rules)
-// reach the reconcilers through one field index, refsIndex, and
-// handler.EnqueueRequestsFromMapFunc: a change to an object enqueues exactly
-// the objects whose findings depend on it.
+// Cross-object dependencies reach the reconcilers through one fan-out
+// (fanout.go): each change is walked back along the rules' declared
+// dependencies (policy.ImpactOf, over cachegraph's field index) once, and
+// enqueues exactly the objects whose findings or status may depend on it.
 package controllers
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"time"
 
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
@@ -45,24 +41,9 @@ type Options struct {
 	ReportAPI string
 }
 
-// SetupIndexes registers the field index every reconciler's fan-out uses.
-func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
-	var errs []error
-	for _, k := range orgv1.Kinds {
-		errs = append(errs, mgr.GetFieldIndexer().IndexField(ctx, k.New(), refsIndex, func(o client.Object) []string {
-			refs := policy.References(o)
-			keys := make([]string, len(refs))
-			for i, r := range refs {
-				keys[i] = r.String()
-			}
-			return keys
-		}))
-	}
-	return errors.Join(errs...)
-}
-
 // SetupReconcilers registers one reconciler per orgplane kind with the manager,
-// and the policy report reconciler when opts.ReportAPI asks for one.
+// and the policy report reconciler when opts.ReportAPI asks for one. The
+// manager must have the field index of cachegraph.SetupIndexes.
 func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	if opts.Engine == nil {
 		e, err := policy.NewEngine(policy.Options{})
@@ -75,29 +56,31 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 		opts.Now = time.Now
 	}
 	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now}
+	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"))
 	return errors.Join(
-		register(mgr, d, opts, orgv1.KindOrganization, d.evaluateOrganization),
-		register(mgr, d, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
-		register(mgr, d, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
-		register(mgr, d, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, d.committeeRollup)),
-		register(mgr, d, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
-		register(mgr, d, opts, orgv1.KindGovernancePolicy, d.evaluatePolicy),
-		setupReports(mgr, d, opts),
+		register(mgr, d, f, opts, orgv1.KindOrganization, d.evaluateOrganization),
+		register(mgr, d, f, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
+		register(mgr, d, f, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
+		register(mgr, d, f, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
+		register(mgr, d, f, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
+		register(mgr, d, f, opts, orgv1.KindGovernancePolicy, d.evaluatePolicy),
+		setupReports(mgr, d, f, opts),
 	)
 }
 
 // specOrLabels lets through creations, deletions and updates of what
-// evaluation reads (spec, via the generation, and labels, via selectors), so
-// other objects' status writes fan out to nothing. An object's own status
-// writes do come back to its reconciler (For has no predicate): re-evaluating
-// then confirms the write against a fresh cache, writes nothing, and mends a
-// status that a stale cache let slip.
-var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{})
+// evaluation reads (spec, via the generation; labels, via selectors; and
+// labels and annotations, via CEL's views of objects), so other objects'
+// status writes fan out to nothing. An object's own status writes do come
+// back to its reconciler (For has no predicate): re-evaluating then confirms
+// the write against a fresh cache, writes nothing, and mends a status that a
+// stale cache let slip.
+var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, predicate.AnnotationChangedPredicate{})
 
 func register[T any, P interface {
 	*T
 	orgv1.Object
-}](mgr ctrl.Manager, d *deps, opts Options, kind orgv1.Kind, evaluate evaluator[P]) error {
+}](mgr ctrl.Manager, d *deps, f *fanout, opts Options, kind orgv1.Kind, evaluate evaluator[P]) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		For(P(new(T))).
 		Named(strings.ToLower(string(kind))).
@@ -106,10 +89,7 @@ func register[T any, P interface {
 			// One malformed object must never take the controller down.
 			RecoverPanic: ptr.To(true),
 		})
-	for _, k := range orgv1.Kinds {
-		b = b.Watches(k.New(), handler.EnqueueRequestsFromMapFunc(d.dependents(kind)), builder.WithPredicates(specOrLabels))
-	}
-	return b.Complete(&statusReconciler[T, P]{
+	return b.WatchesRawSource(f.source(objectsOf(kind))).Complete(&statusReconciler[T, P]{
 		client:   mgr.GetClient(),
 		kind:     kind,
 		evaluate: evaluate,

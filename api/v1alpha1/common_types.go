@@ -96,6 +96,10 @@ const (
 	SeverityCritical Severity = "Critical"
 )
 
+// Severities lists the severities, most severe first: the one order in
+// which findings are sorted and counts by severity are listed.
+var Severities = []Severity{SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow}
+
 // Enforcement says what a policy's violations mean for readiness.
 // +kubebuilder:validation:Enum=Audit;Enforce
 type Enforcement string
@@ -134,24 +138,6 @@ type Violation struct {
 	// message names the object and the field at fault.
 	Message string `json:"message"`
 }
-
-// Condition types that every orgplane kind reports, following the kstatus
-// conventions: Ready and Compliant are normal-true, Reconciling and Stalled
-// are abnormal-true and present only while they hold.
-const (
-	// ConditionReady is True when the current generation has been evaluated
-	// and no violation comes from an Enforce policy.
-	ConditionReady = "Ready"
-	// ConditionCompliant is True when the object has no violations at all.
-	ConditionCompliant = "Compliant"
-	// ConditionReconciling is True while the controller is working on the
-	// object's current generation.
-	ConditionReconciling = "Reconciling"
-	// ConditionStalled is True when the controller cannot make progress on
-	// the object without a change to it (for example a CEL rule that does not
-	// compile).
-	ConditionStalled = "Stalled"
-)
 
 // Status holds what every orgplane kind's status has in common.
 type Status struct {

@@ -71,8 +71,8 @@ func unlistedNote(t Totals) []string {
 
 func totalsTables(t Totals) []table {
 	sev := table{Columns: []string{"Severity", "Violations"}}
-	for _, s := range []orgv1.Severity{orgv1.SeverityCritical, orgv1.SeverityHigh, orgv1.SeverityMedium, orgv1.SeverityLow} {
-		sev.Rows = append(sev.Rows, row{Cells: []string{string(s), fmt.Sprint(t.BySeverity[string(s)])}, Alert: t.BySeverity[string(s)] > 0 && s != orgv1.SeverityLow})
+	for _, s := range orgv1.Severities {
+		sev.Rows = append(sev.Rows, row{Cells: []string{string(s), fmt.Sprint(t.BySeverity[s])}, Alert: t.BySeverity[s] > 0 && s != orgv1.SeverityLow})
 	}
 	pol := table{Columns: []string{"Policy", "Violations"}}
 	for _, p := range sortedKeys(t.ByPolicy) {

@@ -122,14 +122,14 @@ type Totals struct {
 	NonCompliant int `json:"nonCompliant"`
 	Pending      int `json:"pending"`
 	// Violations counts every violation; Unlisted those beyond the 50 that
-	// an object's status lists, which BySeverity and ByPolicy cannot count.
-	Violations int            `json:"violations"`
-	Unlisted   int            `json:"unlisted"`
-	BySeverity map[string]int `json:"bySeverity"`
-	ByPolicy   map[string]int `json:"byPolicy"`
+	// an object's status lists, which Counts (by severity and policy)
+	// cannot count.
+	Violations int `json:"violations"`
+	Unlisted   int `json:"unlisted"`
+	policy.Counts
 }
 
-func newTotals() Totals { return Totals{BySeverity: map[string]int{}, ByPolicy: map[string]int{}} }
+func newTotals() Totals { return Totals{Counts: policy.NewCounts()} }
 
 func (t *Totals) count(s Status) {
 	t.Objects++
@@ -142,8 +142,7 @@ func (t *Totals) count(s Status) {
 	t.Violations += s.ViolationCount
 	t.Unlisted += s.ViolationCount - len(s.Violations)
 	for _, v := range s.Violations {
-		t.BySeverity[string(v.Severity)]++
-		t.ByPolicy[v.Policy]++
+		t.Add(v)
 	}
 }
 
@@ -153,12 +152,7 @@ func (t *Totals) add(o Totals) {
 	t.Pending += o.Pending
 	t.Violations += o.Violations
 	t.Unlisted += o.Unlisted
-	for k, v := range o.BySeverity {
-		t.BySeverity[k] += v
-	}
-	for k, v := range o.ByPolicy {
-		t.ByPolicy[k] += v
-	}
+	t.Merge(o.Counts)
 }
 
 // Build reads the report off g, whose objects carry the status the

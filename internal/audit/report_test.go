@@ -103,7 +103,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("organization %+v", o)
 	}
 	want := Totals{Objects: 6, NonCompliant: 3, Pending: 1, Violations: 62, Unlisted: 58,
-		BySeverity: map[string]int{"High": 2, "Medium": 2}, ByPolicy: map[string]int{"builtin": 1, "gov": 3}}
+		Counts: policy.Counts{BySeverity: map[orgv1.Severity]int{"High": 2, "Medium": 2}, ByPolicy: map[string]int{"builtin": 1, "gov": 3}}}
 	if diff := cmp.Diff(want, r.Totals); diff != "" {
 		t.Errorf("totals (-want +got):\n%s", diff)
 	}

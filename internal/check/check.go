@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"time"
 
@@ -42,12 +41,11 @@ type Location struct {
 
 func (l Location) String() string { return fmt.Sprintf("%s:%d", l.File, l.Line) }
 
-// Finding is one violation of one object, at the line of the field at fault
-// (or of the object's metadata when the message names no field).
+// Finding is one of the engine's findings, at the line of the field at
+// fault (or of the object's metadata when the finding names no field).
 type Finding struct {
-	Object    policy.ObjectRef
-	Violation orgv1.Violation
-	Location  Location
+	policy.Finding
+	Location Location
 }
 
 // Object is one judged object: where it was written, the rules that judged
@@ -62,28 +60,11 @@ type Object struct {
 // RuleError is a rule that cannot be evaluated (a CEL expression that does
 // not compile, say): the controller stalls its policy.
 type RuleError struct {
-	Namespace   string
-	Policy      string
-	Rule        string
-	Enforcement orgv1.Enforcement
-	Message     string
-	Location    Location
+	Namespace string
+	policy.RuleRef
+	Message  string
+	Location Location
 }
-
-// Rule describes one rule for the formats that list them (SARIF).
-type Rule struct {
-	Policy      string
-	Rule        string
-	Type        orgv1.RuleType
-	Severity    orgv1.Severity
-	Enforcement orgv1.Enforcement
-}
-
-// ID is the rule's id in findings: policy/rule.
-func (r Rule) ID() string { return r.Policy + "/" + r.Rule }
-
-// BuiltinIntegrity is the reference integrity check that is always on.
-var BuiltinIntegrity = Rule{Policy: "builtin", Rule: "integrity", Severity: orgv1.SeverityHigh, Enforcement: orgv1.EnforcementAudit}
 
 // Result is everything a check found.
 type Result struct {
@@ -94,8 +75,9 @@ type Result struct {
 	// policy and rule order.
 	RuleErrors []RuleError
 	// Rules are the built-in integrity check and every policy's rules, by
-	// id; for an id that several namespaces define, the first.
-	Rules []Rule
+	// id; for an id that several namespaces define, that of the first
+	// namespace.
+	Rules []policy.RuleRef
 	// Read counts the orgplane objects read, Files the files, Ignored the
 	// documents of other kinds.
 	Read, Files, Ignored int
@@ -107,62 +89,36 @@ func Evaluate(set *manifest.Set, engine *policy.Engine, now time.Time) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Read: len(set.Objects), Files: set.Files, Ignored: set.Ignored, Rules: rules(set)}
-	for _, ns := range engine.Evaluate(g, now) {
-		found := map[policy.ObjectRef][]orgv1.Violation{}
-		for _, f := range ns.Findings {
-			found[f.Object] = append(found[f.Object], f.Violation)
+	ev := engine.Evaluate(g, now)
+	res := &Result{Read: len(set.Objects), Files: set.Files, Ignored: set.Ignored}
+	for _, or := range ev.Objects {
+		src := set.Lookup(string(or.Ref.Kind), or.Ref.Namespace, or.Ref.Name)
+		o := Object{Ref: or.Ref, Location: Location{src.File, src.Line}}
+		for _, v := range or.Verdicts {
+			o.Rules = append(o.Rules, v.Rule)
 		}
-		for _, or := range engine.JudgingRules(g, ns.Namespace) {
-			src := set.Lookup(string(or.Object.Kind), or.Object.Namespace, or.Object.Name)
-			o := Object{Ref: or.Object, Location: Location{src.File, src.Line}, Rules: or.Rules}
-			for _, v := range found[or.Object] {
-				o.Findings = append(o.Findings, Finding{Object: or.Object, Violation: v, Location: Location{src.File, src.LineOf(fieldOf(v.Message))}})
+		for _, f := range or.Findings() {
+			o.Findings = append(o.Findings, Finding{Finding: f, Location: Location{src.File, src.LineOf(f.Field)}})
+		}
+		res.Objects = append(res.Objects, o)
+	}
+	byID := map[string]policy.RuleRef{policy.Integrity.ID(): policy.Integrity}
+	for _, p := range ev.Policies {
+		src := set.Lookup(string(orgv1.KindGovernancePolicy), p.Namespace, p.Name)
+		for i, r := range p.Rules {
+			if _, dup := byID[r.ID()]; !dup {
+				byID[r.ID()] = r.RuleRef
 			}
-			res.Objects = append(res.Objects, o)
-		}
-		for _, name := range slices.Sorted(maps.Keys(ns.Policies)) {
-			src := set.Lookup(string(orgv1.KindGovernancePolicy), ns.Namespace, name)
-			gp := src.Object.(*orgv1.GovernancePolicy)
-			for _, e := range ns.Policies[name].Errors {
-				i := slices.IndexFunc(gp.Spec.Rules, func(r orgv1.Rule) bool { return r.Name == e.Rule })
+			if r.Error != nil {
 				res.RuleErrors = append(res.RuleErrors, RuleError{
-					Namespace: ns.Namespace, Policy: name, Rule: e.Rule, Enforcement: gp.Spec.Enforcement,
-					Message: e.Message, Location: Location{src.File, src.LineOf(fmt.Sprintf("spec.rules[%d]", i))},
+					Namespace: p.Namespace, RuleRef: r.RuleRef, Message: r.Error.Message,
+					Location: Location{src.File, src.LineOf(fmt.Sprintf("spec.rules[%d]", i))},
 				})
 			}
 		}
 	}
+	res.Rules = slices.SortedFunc(maps.Values(byID), func(a, b policy.RuleRef) int { return cmp.Compare(a.ID(), b.ID()) })
 	return res, nil
-}
-
-// rules lists the built-in check and every policy's rules, by id.
-func rules(set *manifest.Set) []Rule {
-	byID := map[string]Rule{BuiltinIntegrity.ID(): BuiltinIntegrity}
-	for _, o := range set.Objects {
-		gp, ok := o.Object.(*orgv1.GovernancePolicy)
-		if !ok {
-			continue
-		}
-		for _, r := range gp.Spec.Rules {
-			rule := Rule{Policy: gp.Name, Rule: r.Name, Type: r.Type, Severity: r.Severity, Enforcement: gp.Spec.Enforcement}
-			if _, dup := byID[rule.ID()]; !dup {
-				byID[rule.ID()] = rule
-			}
-		}
-	}
-	return slices.SortedFunc(maps.Values(byID), func(a, b Rule) int { return cmp.Compare(a.ID(), b.ID()) })
-}
-
-// messageField matches the field of a message in the engine's format,
-// `<kind> "<name>": <field>: <problem>`; CEL messages have none.
-var messageField = regexp.MustCompile(`^[a-z ]+ "(?:[^"\\]|\\.)*": ((?:spec|metadata)(?:\.[A-Za-z0-9]+|\[\d+\])*): `)
-
-func fieldOf(message string) string {
-	if m := messageField.FindStringSubmatch(message); m != nil {
-		return m[1]
-	}
-	return ""
 }
 
 // Findings lists every finding, in object order.
@@ -207,11 +163,10 @@ type Summary struct {
 	Files   int `json:"files"`
 	Ignored int `json:"ignored"`
 	// Violations counts every finding; EnforceViolations those of Enforce
-	// policies.
-	Violations        int            `json:"violations"`
-	EnforceViolations int            `json:"enforceViolations"`
-	BySeverity        map[string]int `json:"bySeverity"`
-	ByPolicy          map[string]int `json:"byPolicy"`
+	// policies; Counts count them by severity and by policy.
+	Violations        int `json:"violations"`
+	EnforceViolations int `json:"enforceViolations"`
+	policy.Counts
 	// RuleErrors are the rules that cannot be evaluated, as
 	// `namespace/policy: message`.
 	RuleErrors []string `json:"ruleErrors"`
@@ -223,7 +178,7 @@ type Summary struct {
 func (r *Result) Summarize(failOn FailOn) Summary {
 	s := Summary{
 		Objects: r.Read, Judged: len(r.Objects), Files: r.Files, Ignored: r.Ignored,
-		BySeverity: map[string]int{}, ByPolicy: map[string]int{}, RuleErrors: []string{},
+		Counts: policy.NewCounts(), RuleErrors: []string{},
 		FailOn: failOn, Failed: r.Failed(failOn),
 	}
 	for _, o := range r.Objects {
@@ -235,8 +190,7 @@ func (r *Result) Summarize(failOn FailOn) Summary {
 			if f.Violation.Enforcement == orgv1.EnforcementEnforce {
 				s.EnforceViolations++
 			}
-			s.BySeverity[string(f.Violation.Severity)]++
-			s.ByPolicy[f.Violation.Policy]++
+			s.Add(f.Violation)
 		}
 	}
 	for _, e := range r.RuleErrors {
@@ -244,6 +198,3 @@ func (r *Result) Summarize(failOn FailOn) Summary {
 	}
 	return s
 }
-
-// severities lists the severities, most severe first.
-var severities = []orgv1.Severity{orgv1.SeverityCritical, orgv1.SeverityHigh, orgv1.SeverityMedium, orgv1.SeverityLow}

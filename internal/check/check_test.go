@@ -16,6 +16,7 @@ import (
 	junit "github.com/joshdk/go-junit"
 	sarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/manifest"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/testenv"
@@ -175,8 +176,10 @@ func TestJSON(t *testing.T) {
 	}
 	want := Summary{
 		Objects: 8, Judged: 6, NonCompliant: 4, Files: 2, Ignored: 1, Violations: 6, EnforceViolations: 2,
-		BySeverity: map[string]int{"Critical": 1, "High": 3, "Medium": 1, "Low": 1},
-		ByPolicy:   map[string]int{"audit": 2, "builtin": 2, "strict": 2},
+		Counts: policy.Counts{
+			BySeverity: map[orgv1.Severity]int{"Critical": 1, "High": 3, "Medium": 1, "Low": 1},
+			ByPolicy:   map[string]int{"audit": 2, "builtin": 2, "strict": 2},
+		},
 		RuleErrors: []string{`acme/audit: rule "broken": cel.expression: ERROR: <input>:1:13: Syntax error: no viable alternative at input '.('`},
 		FailOn:     FailOnEnforce, Failed: true,
 	}

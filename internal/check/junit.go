@@ -73,7 +73,7 @@ func WriteJUnit(w io.Writer, r *Result, _ Options) error {
 			byRule[id] = append(byRule[id], f)
 		}
 		for _, rule := range o.Rules {
-			id := rule.Policy + "/" + rule.Rule
+			id := rule.ID()
 			c := junitCase{Name: id, Classname: string(o.Ref.Kind) + "/" + o.Ref.Name, File: o.Location.File, Line: o.Location.Line}
 			if fs := byRule[id]; len(fs) > 0 {
 				c.Failure = failure(fs)
@@ -84,7 +84,7 @@ func WriteJUnit(w io.Writer, r *Result, _ Options) error {
 	}
 	for _, e := range r.RuleErrors {
 		add(e.Namespace, junitCase{
-			Name: e.Policy + "/" + e.Rule, Classname: "GovernancePolicy/" + e.Policy, File: e.Location.File, Line: e.Location.Line,
+			Name: e.ID(), Classname: "GovernancePolicy/" + e.Policy, File: e.Location.File, Line: e.Location.Line,
 			Error: &junitProblem{Message: e.Message, Type: "RuleError", Text: e.Message},
 		})
 	}

@@ -12,6 +12,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/manifest"
+	"github.com/orgplane/orgplane/internal/policy"
 )
 
 // The SARIF 2.1.0 subset written: one run of the orgplane tool, its rules,
@@ -148,7 +149,7 @@ func WriteSARIF(w io.Writer, r *Result, _ Options) error {
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, e := range r.RuleErrors {
-		id := e.Policy + "/" + e.Rule
+		id := e.ID()
 		inv.ToolConfigurationNotifications = append(inv.ToolConfigurationNotifications, sarifNotification{
 			Level: "error", Message: sarifMessage{Text: e.Message},
 			Locations:      []sarifLocation{{PhysicalLocation: physical(e.Location)}},
@@ -161,8 +162,8 @@ func WriteSARIF(w io.Writer, r *Result, _ Options) error {
 	return enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
-func describe(r Rule) string {
-	if r == BuiltinIntegrity {
+func describe(r policy.RuleRef) string {
+	if r == policy.Integrity {
 		return "Reference integrity (always on): every reference resolves and no team is on a cycle of parentRefs"
 	}
 	return string(r.Type) + " rule " + r.Rule + " of GovernancePolicy " + r.Policy + " (" + string(r.Enforcement) + ")"

@@ -85,8 +85,8 @@ func WriteText(w io.Writer, r *Result, o Options) error {
 		fmt.Fprintf(&b, "No violations in %d judged %s.\n", s.Judged, plural(s.Judged, "object"))
 	} else {
 		var parts []string
-		for _, sev := range severities {
-			if n := s.BySeverity[string(sev)]; n > 0 {
+		for _, sev := range orgv1.Severities {
+			if n := s.BySeverity[sev]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, sev))
 			}
 		}

@@ -91,7 +91,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	e := newEngine(b)
 	var findings int
 	for b.Loop() {
-		findings = len(e.EvaluateNamespace(g, ns, now).Findings)
+		findings = len(e.EvaluateNamespace(g, ns, now).Findings())
 	}
 	b.ReportMetric(float64(findings), "findings")
 }

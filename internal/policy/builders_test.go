@@ -263,9 +263,9 @@ func graph(t testing.TB, objs ...metav1.Object) *MemoryGraph {
 // ("builtin" for integrity).
 func violationsOf(t testing.TB, objs []metav1.Object, obj ObjectRef, policyName string) []orgv1.Violation {
 	t.Helper()
-	res := newEngine(t).EvaluateObject(graph(t, objs...), obj, now)
+	res := newEngine(t).EvaluateObject(graph(t, objs...), obj, now).Object(obj)
 	var out []orgv1.Violation
-	for _, v := range res.Violations {
+	for _, v := range res.Violations() {
 		if v.Policy == policyName {
 			out = append(out, v)
 		}

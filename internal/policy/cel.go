@@ -115,13 +115,13 @@ func celCheck(prg cel.Program, r *orgv1.Rule) checkFunc {
 	if msg == "" {
 		msg = defaultCELMessage(r.Name)
 	}
-	return func(c *evalCtx, s *subject, _ *orgv1.Rule) []string {
+	return func(c *evalCtx, s *subject, _ *orgv1.Rule) []problem {
 		ok, err := evalBool(prg, c.celVars(s))
 		switch {
 		case err != nil:
-			return []string{s.prefix() + fmt.Sprintf("CEL rule %q could not be evaluated: %v", r.Name, err)}
+			return []problem{{message: s.prefix() + fmt.Sprintf("CEL rule %q could not be evaluated: %v", r.Name, err)}}
 		case !ok:
-			return []string{s.prefix() + msg}
+			return []problem{{message: s.prefix() + msg}}
 		}
 		return nil
 	}

@@ -89,12 +89,12 @@ func TestCELCostLimit(t *testing.T) {
 	}
 	g := graph(t, policy("gov", celRule("slow", expr, "", orgv1.KindPlatform)), platform("crm"))
 	start := time.Now()
-	res := newEngine(t).EvaluateObject(g, platformRef("crm"), now)
+	res := newEngine(t).EvaluateObject(g, platformRef("crm"), now).Object(platformRef("crm"))
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Errorf("evaluation took %v, want it stopped by the cost limit", elapsed)
 	}
 	want := []orgv1.Violation{v("slow", orgv1.SeverityMedium, `platform "crm": CEL rule "slow" could not be evaluated: operation cancelled: actual cost limit exceeded`)}
-	if diff := cmp.Diff(want, res.Violations); diff != "" {
+	if diff := cmp.Diff(want, res.Violations()); diff != "" {
 		t.Errorf("violations (-want +got):\n%s", diff)
 	}
 
@@ -104,7 +104,7 @@ func TestCELCostLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	g = graph(t, policy("gov", celRule("cheap", digits+".all(x, x < 10)", "", orgv1.KindPlatform)), platform("crm"))
-	if got := e.EvaluateObject(g, platformRef("crm"), now).Violations; len(got) != 1 || !strings.Contains(got[0].Message, "cost limit exceeded") {
+	if got := e.EvaluateObject(g, platformRef("crm"), now).Object(platformRef("crm")).Violations(); len(got) != 1 || !strings.Contains(got[0].Message, "cost limit exceeded") {
 		t.Errorf("with CELCostLimit 10: got %v, want a cost limit error", got)
 	}
 }
@@ -125,29 +125,30 @@ func TestRuleErrors(t *testing.T) {
 	)
 	g := graph(t, pol, platform("crm"))
 	res := newEngine(t).EvaluateNamespace(g, ns, now)
-	got := res.Policies["gov"]
-	want := PolicyResult{
-		Rules: []orgv1.RuleStatus{
-			{Name: "owned", Evaluated: 1, Violations: 1},
-			{Name: "must-have-vendor"}, {Name: "not-bool"}, {Name: "syntax"}, {Name: "no-kinds"}, {Name: "no-cel"},
-			{Name: "unknown"}, {Name: "wrong-kinds"}, {Name: "bad-selector"}, {Name: "too-long"},
-		},
-		Errors: []RuleError{
-			{Rule: "must-have-vendor", Message: `rule "must-have-vendor": cel.expression: ERROR: <input>:1:23: undeclared reference to 'vendor' (in container '')`},
-			{Rule: "not-bool", Message: `rule "not-bool": cel.expression: expression has type int, want bool`},
-			{Rule: "syntax", Message: `rule "syntax": cel.expression: ERROR: <input>:1:13: Syntax error: no viable alternative at input '.('`},
-			{Rule: "no-kinds", Message: `rule "no-kinds": match.kinds: required for a rule of type CEL`},
-			{Rule: "no-cel", Message: `rule "no-cel": cel.expression: required for a rule of type CEL`},
-			{Rule: "unknown", Message: `rule "unknown": type: unknown rule type "Bogus"`},
-			{Rule: "wrong-kinds", Message: `rule "wrong-kinds": match.kinds: TeamStructure judges none of Platform`},
-			{Rule: "bad-selector", Message: `rule "bad-selector": match.labelSelector: "Bogus" is not a valid label selector operator`},
-			{Rule: "too-long", Message: `rule "too-long": cel.expression: ERROR: <input>:-1:0: expression code point size exceeds limit: size: 4804, limit 4096`},
-		},
+	got := res.Policy(ns, "gov")
+	wantRules := []orgv1.RuleStatus{
+		{Name: "owned", Evaluated: 1, Violations: 1},
+		{Name: "must-have-vendor"}, {Name: "not-bool"}, {Name: "syntax"}, {Name: "no-kinds"}, {Name: "no-cel"},
+		{Name: "unknown"}, {Name: "wrong-kinds"}, {Name: "bad-selector"}, {Name: "too-long"},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("policy result (-want +got):\n%s", diff)
+	wantErrors := []RuleError{
+		{Rule: "must-have-vendor", Field: "cel.expression", Message: `rule "must-have-vendor": cel.expression: ERROR: <input>:1:23: undeclared reference to 'vendor' (in container '')`},
+		{Rule: "not-bool", Field: "cel.expression", Message: `rule "not-bool": cel.expression: expression has type int, want bool`},
+		{Rule: "syntax", Field: "cel.expression", Message: `rule "syntax": cel.expression: ERROR: <input>:1:13: Syntax error: no viable alternative at input '.('`},
+		{Rule: "no-kinds", Field: "match.kinds", Message: `rule "no-kinds": match.kinds: required for a rule of type CEL`},
+		{Rule: "no-cel", Field: "cel.expression", Message: `rule "no-cel": cel.expression: required for a rule of type CEL`},
+		{Rule: "unknown", Field: "type", Message: `rule "unknown": type: unknown rule type "Bogus"`},
+		{Rule: "wrong-kinds", Field: "match.kinds", Message: `rule "wrong-kinds": match.kinds: TeamStructure judges none of Platform`},
+		{Rule: "bad-selector", Field: "match.labelSelector", Message: `rule "bad-selector": match.labelSelector: "Bogus" is not a valid label selector operator`},
+		{Rule: "too-long", Field: "cel.expression", Message: `rule "too-long": cel.expression: ERROR: <input>:-1:0: expression code point size exceeds limit: size: 4804, limit 4096`},
 	}
-	if err := got.Errors[0]; err.Error() != err.Message {
+	if diff := cmp.Diff(wantRules, got.RuleStatuses()); diff != "" {
+		t.Errorf("rule counts (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantErrors, got.Errors()); diff != "" {
+		t.Errorf("rule errors (-want +got):\n%s", diff)
+	}
+	if err := got.Errors()[0]; err.Error() != err.Message {
 		t.Errorf("Error() = %q, want the message", err.Error())
 	}
 }
@@ -196,11 +197,11 @@ func TestMatch(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			res := newEngine(t).EvaluateNamespace(graph(t, objsWith(policy("gov", tc.rule))...), ns, now)
-			if diff := cmp.Diff(PolicyResult{Rules: []orgv1.RuleStatus{tc.want}}, res.Policies["gov"]); diff != "" {
-				t.Errorf("policy result (-want +got):\n%s", diff)
+			if diff := cmp.Diff([]orgv1.RuleStatus{tc.want}, res.Policy(ns, "gov").RuleStatuses()); diff != "" {
+				t.Errorf("rule counts (-want +got):\n%s", diff)
 			}
 			var found []ObjectRef
-			for _, f := range res.Findings {
+			for _, f := range res.Findings() {
 				if f.Violation.Policy == "gov" {
 					found = append(found, f.Object)
 				}
@@ -220,7 +221,7 @@ func TestProgramCache(t *testing.T) {
 	pol := policy("gov", celRule("a", "true", "", orgv1.KindPlatform))
 	pol.UID, pol.Generation = "uid-1", 1
 	evaluate := func(p *orgv1.GovernancePolicy) []orgv1.Violation {
-		return e.EvaluateObject(graph(t, p, platform("crm")), platformRef("crm"), now).Violations
+		return e.EvaluateObject(graph(t, p, platform("crm")), platformRef("crm"), now).Object(platformRef("crm")).Violations()
 	}
 	entry := func() *programEntry { return e.programs[programKey{namespace: ns, policy: "gov", rule: "a"}] }
 

@@ -9,6 +9,18 @@
 // never mutates what it reads. The same graph and instant give the same
 // findings in the same order.
 //
+// # Evaluations
+//
+// Evaluate (every namespace), EvaluateNamespace and EvaluateObject return
+// one Evaluation: every rule's verdict on every object it judged, pass or
+// fail, each finding with the field at fault as its own field; each
+// policy's rules with what they judged and the rules that cannot be
+// evaluated; the roll-ups (a namespace's inferred model and summary, a
+// SteeringCommittee's coverage); and when time alone may change it. The
+// controller's status, the plugin's check, the policy reports and the
+// admission webhook's warnings are all read off it, so they agree by
+// construction. ImpactOf is the other entry point: what a change concerns.
+//
 // # What judges an object
 //
 // An object is judged by the built-in reference integrity check and by the
@@ -68,39 +80,58 @@
 //
 // # Dependency rules
 //
-// An object's findings depend on the object itself, on the GovernancePolicies
-// of its namespace, on the existence of everything its references name
-// (References), and on:
+// An object's findings depend on the object itself and on what the engine
+// reads to judge it. Every part of the engine that reads the graph declares
+// that, per kind it judges, as paths from the judged object to the objects
+// it reads (deps.go): the GovernancePolicies of the namespace, the integrity
+// check, each rule type, and the status roll-ups (an Organization's
+// inferred model and summary, a GovernancePolicy's rule counts, a
+// SteeringCommittee's coverage). The table below is
+// generated from the declarations by TestDependencyDoc:
 //
-//   - Team: the teams up its parentRef chain (cycle and parent checks), and
-//     now when it has an expiresAt.
-//   - Platform: its owner team (existence, function, type, expiresAt; its
-//     labels and spec through CEL owner), its operator teams (existence), the
-//     privacy owner's team (existence, function, lead and members), its
-//     roadmap owner's team (existence), its steering committee (existence;
-//     its spec through CEL committee), and the ResponsibilityMatrices naming
-//     it in any namespace (ResponsibilityAssignment with requireForTiers).
-//   - SteeringCommittee: its member teams (existence, function), and the
-//     teams its chair and representatives name (existence). Its status
-//     fields (CommitteeCoverage) also depend on the Platforms naming it in
-//     any namespace.
-//   - ResponsibilityMatrix: the teams its activities name and the platform
-//     it names (existence).
-//   - Organization: the teams its executives name (existence) and, through
-//     the inferred model, every Platform of its namespace and every Team up
-//     the parentRef chains of their owners and operators (in any namespace).
-//     Its summary depends on every object of its namespace.
+//	judged                read by                       reads                                                                what
+//	Organization          GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
+//	                      integrity                     Teams it references                                                  executives': existence
+//	                      OrganizationModel             Platforms of its namespace → Teams they reference → their ancestors  owners, operators and their ancestors: type (nearest CoE or BU)
+//	                      status.inferredModel          Platforms of its namespace → Teams they reference → their ancestors  owners, operators and their ancestors: type (nearest CoE or BU)
+//	                      status.summary, status.rules  findings in its namespace                                            objects and violations by severity
+//	Team                  GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
+//	                      integrity                     Teams it references                                                  existence
+//	                      integrity                     its ancestors                                                        parentRefs (cycles)
+//	                      TeamStructure                 Teams it references                                                  parent: existence
+//	                      TeamStructure                 its ancestors                                                        parentRefs (cycles)
+//	Platform              GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
+//	                      integrity                     Teams it references                                                  existence
+//	                      integrity                     SteeringCommittees it references                                     existence
+//	                      CEL                           Teams it references                                                  owner (CEL owner): labels, spec
+//	                      CEL                           SteeringCommittees it references                                     CEL committee: labels, spec
+//	                      EnterpriseAI                  Teams it references                                                  owner: existence, function
+//	                      PlatformGoverned              SteeringCommittees it references                                     existence
+//	                      PlatformOwnership             Teams it references                                                  owner: existence, function, type, expiresAt
+//	                      PrivacyOwner                  Teams it references                                                  privacy owner's: existence, function, lead, members
+//	                      ResponsibilityAssignment      ResponsibilityMatrices naming it (any namespace)                     existence (requireForTiers)
+//	SteeringCommittee     GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
+//	                      integrity                     Teams it references                                                  existence
+//	                      SteeringCommitteeCoverage     Teams it references                                                  members: existence, function
+//	                      status coverage               Teams it references                                                  members: existence, function
+//	                      status coverage               GovernancePolicies of its namespace                                  the groups of SteeringCommitteeCoverage rules
+//	                      status coverage               Platforms naming it (any namespace)                                  governedPlatforms
+//	ResponsibilityMatrix  GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
+//	                      integrity                     Teams it references                                                  existence
+//	                      integrity                     Platforms it references                                              existence
+//	                      ResponsibilityAssignment      Teams it references                                                  activities': existence
+//	GovernancePolicy      status.summary, status.rules  findings in its namespace                                            what each rule judged and found
 //
-// So when an object changes, the objects to re-evaluate are: those whose
-// References name it; for a Team, also the Teams below it (their chains pass
-// through it), the Platforms whose owner, operators or privacy owner's team
-// is it, and the Organization of every namespace whose platforms it owns or
-// operates or sits above; for a Platform or a matrix, the platform's
-// committee, the platforms the matrix names, and the Organization of its
-// namespace; for a GovernancePolicy, every object of its namespace. The
-// controller finds these with field indexes on References. It re-evaluates
-// the Organizations and GovernancePolicies of every namespace a change can
-// reach: the changed object's own, those of what it references and of what
-// references it and, for a Team, of what references the teams below it,
-// however deep the chain and whichever namespaces it crosses.
+// The fan-out (ImpactOf) walks every path backward from a changed object,
+// from each hop whose kind is the changed object's kind (a hop's fields
+// lead to the next, so a change on the way matters as much as one at the
+// end): the objects referencing it (the controller's field index on
+// References), the objects its own references name, the teams below it
+// (their ancestor chains pass through it), or every object of the kind in
+// its namespace. A GovernancePolicy concerns only the kinds its rules judge
+// (by type and match.kinds). The namespace summaries then concern every
+// namespace that holds the changed object or an object found so far. The
+// controller enqueues what ImpactOf returns, computed once per event for
+// every reconciler; FuzzImpact checks on random graphs that a change alters
+// the evaluation of nothing it misses.
 package policy

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"cmp"
-	"slices"
 	"sync"
 	"time"
 
@@ -56,96 +55,132 @@ func NewEngine(opts Options) (*Engine, error) {
 	}, nil
 }
 
-// ObjectResult is what the engine found on one object.
-type ObjectResult struct {
-	// Violations are all the object's findings, most severe first, then by
-	// policy, rule and message. The caller caps the list to
-	// orgv1.MaxViolations.
-	Violations []orgv1.Violation
-	// RequeueAt is the earliest future instant at which the result may change
-	// by the passing of time alone (a team the result consulted expires), or
-	// nil when only a change to some object can change it.
-	RequeueAt *time.Time
+// Evaluate judges every object of every namespace of g. The result depends
+// only on g's contents and now.
+func (e *Engine) Evaluate(g Graph, now time.Time) *Evaluation {
+	return e.evaluate(g, g.Namespaces(), nil, now)
 }
 
-// EvaluateObject judges the object ref names: the built-in reference
-// integrity check and every rule of the GovernancePolicies of the object's
-// namespace that judges its kind and matches its labels. It returns an empty
-// result when the object does not exist.
-func (e *Engine) EvaluateObject(g Graph, ref ObjectRef, now time.Time) ObjectResult {
-	s := lookupSubject(g, ref)
-	if s == nil {
-		return ObjectResult{}
-	}
+// EvaluateNamespace judges every object of one namespace, as Evaluate
+// would, and summarizes the namespace.
+func (e *Engine) EvaluateNamespace(g Graph, namespace string, now time.Time) *Evaluation {
+	return e.evaluate(g, []string{namespace}, nil, now)
+}
+
+// EvaluateObject judges the object ref names, as Evaluate would: the
+// built-in reference integrity check and every rule of the
+// GovernancePolicies of its namespace that judges its kind and matches its
+// labels. It judges nothing when the object does not exist.
+func (e *Engine) EvaluateObject(g Graph, ref ObjectRef, now time.Time) *Evaluation {
+	return e.evaluate(g, []string{ref.Namespace}, &ref, now)
+}
+
+// evaluate judges the objects of namespaces, or only the object only names.
+func (e *Engine) evaluate(g Graph, namespaces []string, only *ObjectRef, now time.Time) *Evaluation {
 	c := newEvalCtx(g, now)
-	return ObjectResult{Violations: judge(c, e.prepare(g, ref.Namespace), s), RequeueAt: c.requeue()}
+	ev := &Evaluation{}
+	for _, ns := range namespaces {
+		policies := e.prepare(g, ns)
+		var subs []*subject
+		if only == nil {
+			subs = subjects(g, ns)
+		} else if s := lookupSubject(g, *only); s != nil {
+			subs = []*subject{s}
+		}
+		first := len(ev.Objects)
+		for _, s := range subs {
+			ev.Objects = append(ev.Objects, judge(c, policies, s))
+		}
+		for _, p := range policies {
+			ev.Policies = append(ev.Policies, p.result())
+		}
+		if only == nil {
+			ev.Namespaces = append(ev.Namespaces, NamespaceResult{
+				Namespace:     ns,
+				InferredModel: c.model(ns),
+				Summary:       summarize(g, ns, ev.Objects[first:]),
+			})
+		}
+	}
+	ev.RequeueAt = c.requeue()
+	return ev
 }
 
-// judge collects a subject's violations, counting them on the rules.
-func judge(c *evalCtx, policies []*preparedPolicy, s *subject) []orgv1.Violation {
-	var vs []orgv1.Violation
-	judgeEach(c, policies, s, func(_ *preparedPolicy, _ *preparedRule, rvs []orgv1.Violation) {
-		vs = append(vs, rvs...)
-	})
-	sortViolations(vs)
-	return vs
-}
-
-// judgeEach applies to a subject the built-in integrity check, then every
-// rule that judges it (by policy, in spec order), counting them on the
-// rules, and hands each check's violations, unsorted, to yield: p and r are
-// nil for the integrity check.
-func judgeEach(c *evalCtx, policies []*preparedPolicy, s *subject, yield func(p *preparedPolicy, r *preparedRule, vs []orgv1.Violation)) {
-	yield(nil, nil, integrity(c, s))
+// judge applies to a subject the built-in integrity check, then every rule
+// that judges it (by policy, in spec order), counting them on the rules.
+func judge(c *evalCtx, policies []*preparedPolicy, s *subject) ObjectResult {
+	o := ObjectResult{Ref: s.ref, UID: s.obj.GetUID()}
+	o.Verdicts = append(o.Verdicts, verdict(s, Integrity, integrity(c, s)))
 	for _, p := range policies {
 		for _, r := range p.rules {
 			if !r.judges(s) {
 				continue
 			}
+			v := verdict(s, r.ref, r.check(c, s, r.rule))
 			r.evaluated++
-			var vs []orgv1.Violation
-			for _, msg := range r.check(c, s, r.rule) {
-				vs = append(vs, orgv1.Violation{
-					Policy:      p.name,
-					Rule:        r.rule.Name,
-					Severity:    r.severity,
-					Enforcement: p.enforcement,
-					Message:     msg,
-				})
-				r.violations++
-			}
-			yield(p, r, vs)
+			r.violations += int32(len(v.Findings))
+			o.Verdicts = append(o.Verdicts, v)
 		}
 	}
-}
-
-// severityRank orders severities, most severe first; unknown ones last.
-var severityRank = map[orgv1.Severity]int{
-	orgv1.SeverityCritical: 0,
-	orgv1.SeverityHigh:     1,
-	orgv1.SeverityMedium:   2,
-	orgv1.SeverityLow:      3,
-}
-
-func rank(s orgv1.Severity) int {
-	if r, ok := severityRank[s]; ok {
-		return r
+	if sc, ok := s.obj.(*orgv1.SteeringCommittee); ok {
+		o.Coverage = coverage(c.g, policies, s, sc)
 	}
-	return len(severityRank)
+	return o
 }
 
-// sortViolations orders violations by severity, policy, rule, message (and
-// enforcement, so that the order is total).
-func sortViolations(vs []orgv1.Violation) {
-	slices.SortFunc(vs, func(a, b orgv1.Violation) int {
-		return cmp.Or(
-			cmp.Compare(rank(a.Severity), rank(b.Severity)),
-			cmp.Compare(a.Policy, b.Policy),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(a.Message, b.Message),
-			cmp.Compare(a.Enforcement, b.Enforcement),
-		)
-	})
+// verdict turns a rule's problems with a subject into its findings.
+func verdict(s *subject, rule RuleRef, problems []problem) Verdict {
+	v := Verdict{Rule: rule}
+	for _, p := range problems {
+		v.Findings = append(v.Findings, Finding{Object: s.ref, Field: p.field, Violation: orgv1.Violation{
+			Policy:      rule.Policy,
+			Rule:        rule.Rule,
+			Severity:    rule.Severity,
+			Enforcement: rule.Enforcement,
+			Message:     p.message,
+		}})
+	}
+	sortFindings(v.Findings)
+	return v
+}
+
+// summarize counts a namespace's objects and the findings on them.
+func summarize(g Graph, ns string, objects []ObjectResult) orgv1.OrganizationSummary {
+	sum := orgv1.OrganizationSummary{
+		Teams:                  count(g.Teams(ns)),
+		Platforms:              count(g.Platforms(ns)),
+		SteeringCommittees:     count(g.SteeringCommittees(ns)),
+		ResponsibilityMatrices: count(g.ResponsibilityMatrices(ns)),
+		GovernancePolicies:     count(g.GovernancePolicies(ns)),
+	}
+	counts := NewCounts()
+	for _, o := range objects {
+		for _, v := range o.Verdicts {
+			for _, f := range v.Findings {
+				counts.Add(f.Violation)
+				sum.Violations++
+			}
+		}
+	}
+	for sev, n := range counts.BySeverity {
+		if sum.ViolationsBySeverity == nil {
+			sum.ViolationsBySeverity = map[string]int32{}
+		}
+		sum.ViolationsBySeverity[string(sev)] = int32(n)
+	}
+	return sum
+}
+
+// count counts the non-nil objects of a list.
+func count[T comparable](l []T) int32 {
+	var zero T
+	var n int32
+	for _, o := range l {
+		if o != zero {
+			n++
+		}
+	}
+	return n
 }
 
 // evalCtx is the state of one evaluation: the graph, the instant judged,

@@ -30,62 +30,129 @@ func TestEvaluateNamespace(t *testing.T) {
 	enforce := func(rule string, sev orgv1.Severity, msg string) orgv1.Violation {
 		return orgv1.Violation{Policy: "gov", Rule: rule, Severity: sev, Enforcement: orgv1.EnforcementEnforce, Message: msg}
 	}
-	want := NamespaceResult{
-		Namespace: ns,
+	want := evaluationView{
 		Findings: []Finding{
-			{teamRef("coe"), enforce("structure", orgv1.SeverityLow, `team "coe": spec.lead: lead "Ana" is not among spec.members`)},
-			{teamRef("retail"), builtin(`team "retail": spec.parentRef: team "corp-gone" not found`)},
-			{teamRef("retail"), enforce("structure", orgv1.SeverityLow, `team "retail": spec.parentRef: parent team "corp-gone" not found`)},
-			{platformRef("crm"), enforce("owned", orgv1.SeverityHigh, `platform "crm": spec.ownerRef: platform has no owner team`)},
-			{committeeRef("steer"), orgv1.Violation{Policy: "audit", Rule: "coverage", Severity: orgv1.SeverityMedium, Enforcement: orgv1.EnforcementAudit,
+			{teamRef("coe"), "spec.lead", enforce("structure", orgv1.SeverityLow, `team "coe": spec.lead: lead "Ana" is not among spec.members`)},
+			{teamRef("retail"), "spec.parentRef", builtin(`team "retail": spec.parentRef: team "corp-gone" not found`)},
+			{teamRef("retail"), "spec.parentRef", enforce("structure", orgv1.SeverityLow, `team "retail": spec.parentRef: parent team "corp-gone" not found`)},
+			{platformRef("crm"), "spec.ownerRef", enforce("owned", orgv1.SeverityHigh, `platform "crm": spec.ownerRef: platform has no owner team`)},
+			{committeeRef("steer"), "spec.members", orgv1.Violation{Policy: "audit", Rule: "coverage", Severity: orgv1.SeverityMedium, Enforcement: orgv1.EnforcementAudit,
 				Message: `steering committee "steer": spec.members: no member team covers IT`}},
 		},
-		Summary: orgv1.OrganizationSummary{
-			Teams: 2, Platforms: 2, SteeringCommittees: 1, GovernancePolicies: 2, Violations: 5,
-			ViolationsBySeverity: map[string]int32{"High": 2, "Medium": 1, "Low": 2},
-		},
-		InferredModel: orgv1.ModelHybrid,
-		Policies: map[string]PolicyResult{
-			"audit": {Rules: []orgv1.RuleStatus{{Name: "coverage", Evaluated: 1, Violations: 1}}},
-			"gov":   {Rules: []orgv1.RuleStatus{{Name: "owned", Evaluated: 2, Violations: 1}, {Name: "structure", Evaluated: 2, Violations: 2}}},
+		Namespaces: []NamespaceResult{{
+			Namespace:     ns,
+			InferredModel: orgv1.ModelHybrid,
+			Summary: orgv1.OrganizationSummary{
+				Teams: 2, Platforms: 2, SteeringCommittees: 1, GovernancePolicies: 2, Violations: 5,
+				ViolationsBySeverity: map[string]int32{"High": 2, "Medium": 1, "Low": 2},
+			},
+		}},
+		Rules: map[string][]orgv1.RuleStatus{
+			"acme/audit": {{Name: "coverage", Evaluated: 1, Violations: 1}},
+			"acme/gov":   {{Name: "owned", Evaluated: 2, Violations: 1}, {Name: "structure", Evaluated: 2, Violations: 2}},
 		},
 		RequeueAt: &expiry,
 	}
 	e := newEngine(t)
-	got := e.EvaluateNamespace(g, ns, now)
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, viewOf(e.EvaluateNamespace(g, ns, now))); diff != "" {
 		t.Errorf("EvaluateNamespace (-want +got):\n%s", diff)
 	}
 
 	all := e.Evaluate(g, now)
-	if len(all) != 2 || all[0].Namespace != ns || all[1].Namespace != "other" {
-		t.Fatalf("Evaluate returned namespaces %v, want acme, other", all)
-	}
-	if diff := cmp.Diff(want, all[0]); diff != "" {
-		t.Errorf("Evaluate (-want +got):\n%s", diff)
+	if len(all.Namespaces) != 2 || all.Namespaces[0].Namespace != ns || all.Namespaces[1].Namespace != "other" {
+		t.Fatalf("Evaluate returned namespaces %v, want acme, other", all.Namespaces)
 	}
 	assertConsistent(t, e, g, all)
 
-	if got := e.EvaluateObject(g, teamRef("nobody"), now); got.Violations != nil || got.RequeueAt != nil {
-		t.Errorf("EvaluateObject of a missing object = %+v, want empty", got)
+	if got := e.EvaluateObject(g, teamRef("nobody"), now); got.Objects != nil || got.RequeueAt != nil {
+		t.Errorf("EvaluateObject of a missing object = %+v, want no objects", got)
 	}
 }
 
-// assertConsistent checks that EvaluateObject finds on each object exactly
-// what EvaluateNamespace found on it.
-func assertConsistent(t *testing.T, e *Engine, g Graph, results []NamespaceResult) {
+// evaluationView is what TestEvaluateNamespace reads off an Evaluation.
+type evaluationView struct {
+	Findings   []Finding
+	Namespaces []NamespaceResult
+	Rules      map[string][]orgv1.RuleStatus // by namespace/policy
+	RequeueAt  *time.Time
+}
+
+func viewOf(ev *Evaluation) evaluationView {
+	v := evaluationView{Findings: ev.Findings(), Namespaces: ev.Namespaces, Rules: map[string][]orgv1.RuleStatus{}, RequeueAt: ev.RequeueAt}
+	for _, p := range ev.Policies {
+		v.Rules[p.Namespace+"/"+p.Name] = p.RuleStatuses()
+	}
+	return v
+}
+
+// assertConsistent checks that EvaluateObject judges each object exactly as
+// Evaluate judged it: the same verdicts, pass and fail, and roll-ups.
+// Every object's first verdict is the integrity check's, and every rule
+// judged as many objects, with as many findings, as its counts say.
+func assertConsistent(t *testing.T, e *Engine, g Graph, all *Evaluation) {
 	t.Helper()
-	for _, res := range results {
-		byObject := map[ObjectRef][]orgv1.Violation{}
-		for _, f := range res.Findings {
-			byObject[f.Object] = append(byObject[f.Object], f.Violation)
+	counted := map[[3]string]orgv1.RuleStatus{}
+	for _, o := range all.Objects {
+		got := e.EvaluateObject(g, o.Ref, now)
+		if diff := cmp.Diff([]ObjectResult{o}, got.Objects); diff != "" {
+			t.Errorf("EvaluateObject(%s) differs from Evaluate (-all +object):\n%s", o.Ref, diff)
 		}
-		for _, s := range subjects(g, res.Namespace) {
-			got := e.EvaluateObject(g, s.ref, now).Violations
-			if diff := cmp.Diff(byObject[s.ref], got); diff != "" {
-				t.Errorf("EvaluateObject(%s) differs from EvaluateNamespace (-namespace +object):\n%s", s.ref, diff)
+		if o.Verdicts[0].Rule != Integrity {
+			t.Errorf("first verdict on %s is %s, not the integrity check", o.Ref, o.Verdicts[0].Rule.ID())
+		}
+		for _, v := range o.Verdicts[1:] {
+			k := [3]string{o.Ref.Namespace, v.Rule.Policy, v.Rule.Rule}
+			c := counted[k]
+			c.Name, c.Evaluated, c.Violations = v.Rule.Rule, c.Evaluated+1, c.Violations+int32(len(v.Findings))
+			counted[k] = c
+		}
+	}
+	for _, p := range all.Policies {
+		for _, r := range p.Rules {
+			want := counted[[3]string{p.Namespace, p.Name, r.Rule}]
+			want.Name = r.Rule
+			if got := (orgv1.RuleStatus{Name: r.Rule, Evaluated: r.Evaluated, Violations: r.Violations}); got != want {
+				t.Errorf("rule %s/%s counts %+v, its verdicts %+v", p.Namespace, r.ID(), got, want)
 			}
 		}
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	g := graph(t,
+		team("it", withFunction("IT"), func(t *orgv1.Team) { t.UID = "uid-it" }),
+		platform("crm", ownedBy("it")),
+		platform("cdp"),
+		policy("gov", rule("owned", orgv1.RulePlatformOwnership, severity(orgv1.SeverityHigh)), celRule("broken", "1 +", "", orgv1.KindTeam)),
+	)
+	ev := newEngine(t).EvaluateNamespace(g, ns, now)
+	type verdict struct {
+		Obj, Rule string
+		Findings  int
+	}
+	var got []verdict
+	for _, o := range ev.Objects {
+		for _, v := range o.Verdicts {
+			got = append(got, verdict{o.Ref.Name, v.Rule.ID(), len(v.Findings)})
+		}
+	}
+	want := []verdict{
+		{"it", "builtin/integrity", 0},
+		{"cdp", "builtin/integrity", 0},
+		{"cdp", "gov/owned", 1},
+		{"crm", "builtin/integrity", 0},
+		{"crm", "gov/owned", 0},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("verdicts (-want +got):\n%s", diff)
+	}
+	if uid := ev.Objects[0].UID; uid != "uid-it" {
+		t.Errorf("UID of team it = %q", uid)
+	}
+	broken := ev.Policy(ns, "gov").Rules[1]
+	wantRef := RuleRef{Policy: "gov", Rule: "broken", Type: orgv1.RuleCEL, Severity: orgv1.SeverityMedium, Enforcement: orgv1.EnforcementAudit}
+	if broken.RuleRef != wantRef || broken.Error == nil || broken.Error.Field != "cel.expression" {
+		t.Errorf("broken rule = %+v, want %+v with a cel.expression error", broken, wantRef)
 	}
 }
 
@@ -96,7 +163,7 @@ func TestViolationOrder(t *testing.T) {
 		platform("crm", governedBy("gone")),
 	)
 	var got []string
-	for _, v := range newEngine(t).EvaluateObject(g, platformRef("crm"), now).Violations {
+	for _, v := range newEngine(t).EvaluateObject(g, platformRef("crm"), now).Object(platformRef("crm")).Violations() {
 		got = append(got, string(v.Severity)+" "+v.Policy+"/"+v.Rule)
 	}
 	want := []string{"Critical b/a", "High builtin/integrity", "Low a/y", "Low b/z", "Unheard-of a/x"}
@@ -145,26 +212,21 @@ func TestCommitteeCoverage(t *testing.T) {
 		}))...))
 	}
 	cases := []struct {
-		name             string
-		objs             []metav1.Object
-		covered, missing []string
-		governed         int32
+		name string
+		objs []metav1.Object
+		want *Coverage
 	}{{
-		name:    "no rule: the default groups",
-		objs:    objs(steer),
-		covered: []string{"IT", "Support"},
-		missing: []string{"Data"},
+		name: "no rule: the default groups",
+		objs: objs(steer),
+		want: &Coverage{Covered: []string{"IT", "Support"}, Missing: []string{"Data"}},
 	}, {
-		name:     "groups of every policy, each once, in policy and rule order",
-		objs:     append(objs(steer, policy("a-default", rule("coverage", orgv1.RuleSteeringCommitteeCoverage)), privacy("b-privacy")), governed...),
-		covered:  []string{"IT", "Support"},
-		missing:  []string{"Data", "Legal|Privacy"},
-		governed: 2,
+		name: "groups of every policy, each once, in policy and rule order",
+		objs: append(objs(steer, policy("a-default", rule("coverage", orgv1.RuleSteeringCommitteeCoverage)), privacy("b-privacy")), governed...),
+		want: &Coverage{Covered: []string{"IT", "Support"}, Missing: []string{"Data", "Legal|Privacy"}, Governed: 2},
 	}, {
-		name:    "a rule that does not select the committee does not count",
-		objs:    objs(steer, privacy("p", matchLabels(&metav1.LabelSelector{MatchLabels: map[string]string{"x": "y"}}))),
-		covered: []string{"IT", "Support"},
-		missing: []string{"Data"},
+		name: "a rule that does not select the committee does not count",
+		objs: objs(steer, privacy("p", matchLabels(&metav1.LabelSelector{MatchLabels: map[string]string{"x": "y"}}))),
+		want: &Coverage{Covered: []string{"IT", "Support"}, Missing: []string{"Data"}},
 	}, {
 		name: "missing committee",
 		objs: objs(committee("other")),
@@ -172,15 +234,9 @@ func TestCommitteeCoverage(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := graph(t, append(append([]metav1.Object{}, teams...), tc.objs...)...)
-			covered, missing, governed := newEngine(t).CommitteeCoverage(g, ns, "steer")
-			if diff := cmp.Diff(tc.covered, covered); diff != "" {
-				t.Errorf("covered (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tc.missing, missing); diff != "" {
-				t.Errorf("missing (-want +got):\n%s", diff)
-			}
-			if governed != tc.governed {
-				t.Errorf("governed = %d, want %d", governed, tc.governed)
+			got := newEngine(t).EvaluateObject(g, committeeRef("steer"), now).Object(committeeRef("steer")).Coverage
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("coverage (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -220,30 +276,4 @@ func TestConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
-}
-
-func TestJudgesKind(t *testing.T) {
-	pol := policy("gov",
-		rule("owned", orgv1.RulePlatformOwnership),
-		rule("raci", orgv1.RuleResponsibilityAssignment),
-		celRule("cel", "true", "", orgv1.KindTeam),
-		rule("unknown", "Bogus"),
-	)
-	want := map[orgv1.Kind]bool{
-		orgv1.KindPlatform: true, orgv1.KindResponsibilityMatrix: true, orgv1.KindTeam: true,
-		orgv1.KindOrganization: false, orgv1.KindSteeringCommittee: false,
-	}
-	for kind, judged := range want {
-		if got := JudgesKind(pol, kind); got != judged {
-			t.Errorf("JudgesKind(%s) = %v, want %v", kind, got, judged)
-		}
-	}
-	narrowed := policy("gov", rule("raci", orgv1.RuleResponsibilityAssignment, matchKinds(orgv1.KindPlatform),
-		withParams(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Foundational"}})))
-	if JudgesKind(narrowed, orgv1.KindResponsibilityMatrix) || !JudgesKind(narrowed, orgv1.KindPlatform) {
-		t.Error("match.kinds does not narrow JudgesKind")
-	}
-	if JudgesKind(nil, orgv1.KindTeam) {
-		t.Error("a nil policy judges something")
-	}
 }

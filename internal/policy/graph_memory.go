@@ -3,7 +3,6 @@ package policy
 import (
 	"cmp"
 	"fmt"
-	"reflect"
 	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,13 +10,15 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
-// MemoryGraph is a Graph over objects held in memory, for the kubectl plugin,
-// tests and benchmarks. It is immutable once built and safe for concurrent use.
+// MemoryGraph is a Graph and an Index over objects held in memory, for the
+// kubectl plugin, tests and benchmarks. It is immutable once built and safe
+// for concurrent use.
 type MemoryGraph struct {
 	namespaces []string
 	byNS       map[string]*memoryNamespace
 	matrices   map[ObjectRef][]*orgv1.ResponsibilityMatrix // by platform named
 	governed   map[ObjectRef][]*orgv1.Platform             // by committee named
+	referrers  map[ObjectRef][]ObjectRef                   // by object named
 }
 
 // memoryNamespace holds one namespace's objects, each list sorted by name.
@@ -32,6 +33,7 @@ type memoryNamespace struct {
 	team      map[string]*orgv1.Team
 	platform  map[string]*orgv1.Platform
 	committee map[string]*orgv1.SteeringCommittee
+	refs      map[orgv1.Kind][]ObjectRef
 }
 
 // NewMemoryGraph builds a MemoryGraph from pointers to the six orgplane kinds
@@ -41,22 +43,23 @@ type memoryNamespace struct {
 // make the result depend on the order of objs).
 func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 	g := &MemoryGraph{
-		byNS:     map[string]*memoryNamespace{},
-		matrices: map[ObjectRef][]*orgv1.ResponsibilityMatrix{},
-		governed: map[ObjectRef][]*orgv1.Platform{},
+		byNS:      map[string]*memoryNamespace{},
+		matrices:  map[ObjectRef][]*orgv1.ResponsibilityMatrix{},
+		governed:  map[ObjectRef][]*orgv1.Platform{},
+		referrers: map[ObjectRef][]ObjectRef{},
 	}
-	seen := map[string]bool{}
+	seen := map[ObjectRef]bool{}
 	for i, obj := range objs {
 		kind, err := kindOf(obj)
 		if err != nil {
 			return nil, fmt.Errorf("object %d: %w", i, err)
 		}
-		key := kind + "/" + obj.GetNamespace() + "/" + obj.GetName()
-		if seen[key] {
-			return nil, fmt.Errorf("object %d: duplicate %s", i, key)
+		ref := ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
+		if seen[ref] {
+			return nil, fmt.Errorf("object %d: duplicate %s", i, ref)
 		}
-		seen[key] = true
-		g.add(obj)
+		seen[ref] = true
+		g.add(ref, obj)
 	}
 	for ns, m := range g.byNS {
 		g.namespaces = append(g.namespaces, ns)
@@ -66,6 +69,9 @@ func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 		sortByName(m.committees)
 		sortByName(m.matrices)
 		sortByName(m.policies)
+		for _, l := range m.refs {
+			slices.SortFunc(l, compareRefs)
+		}
 	}
 	slices.Sort(g.namespaces)
 	for _, l := range g.matrices {
@@ -74,22 +80,25 @@ func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 	for _, l := range g.governed {
 		sortByNamespaceName(l)
 	}
+	for _, l := range g.referrers {
+		slices.SortFunc(l, compareRefs)
+	}
 	return g, nil
 }
 
 // kindOf names obj's kind, rejecting anything NewMemoryGraph cannot hold.
-func kindOf(obj metav1.Object) (string, error) {
+func kindOf(obj metav1.Object) (orgv1.Kind, error) {
 	kind, ok := orgv1.KindOf(obj)
 	if !ok {
 		return "", fmt.Errorf("unsupported type %T", obj)
 	}
-	if v := reflect.ValueOf(obj); v.IsNil() {
+	if isNil(obj) {
 		return "", fmt.Errorf("nil %s", kind)
 	}
-	return string(kind), nil
+	return kind, nil
 }
 
-func (g *MemoryGraph) add(obj metav1.Object) {
+func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	ns := obj.GetNamespace()
 	m := g.byNS[ns]
 	if m == nil {
@@ -97,8 +106,13 @@ func (g *MemoryGraph) add(obj metav1.Object) {
 			team:      map[string]*orgv1.Team{},
 			platform:  map[string]*orgv1.Platform{},
 			committee: map[string]*orgv1.SteeringCommittee{},
+			refs:      map[orgv1.Kind][]ObjectRef{},
 		}
 		g.byNS[ns] = m
+	}
+	m.refs[ref.Kind] = append(m.refs[ref.Kind], ref)
+	for _, r := range References(obj) {
+		g.referrers[r] = append(g.referrers[r], ref)
 	}
 	switch o := obj.(type) {
 	case *orgv1.Organization:
@@ -200,4 +214,20 @@ func (g *MemoryGraph) MatricesFor(ns, name string) []*orgv1.ResponsibilityMatrix
 // steeringCommitteeRef names the committee, sorted by namespace and name.
 func (g *MemoryGraph) PlatformsGovernedBy(ns, name string) []*orgv1.Platform {
 	return g.governed[ObjectRef{Kind: orgv1.KindSteeringCommittee, Namespace: ns, Name: name}]
+}
+
+// Referrers implements Index.
+func (g *MemoryGraph) Referrers(kind orgv1.Kind, ref ObjectRef) []ObjectRef {
+	var out []ObjectRef
+	for _, r := range g.referrers[ref] {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// InNamespace implements Index.
+func (g *MemoryGraph) InNamespace(kind orgv1.Kind, ns string) []ObjectRef {
+	return g.ns(ns).refs[kind]
 }

@@ -13,47 +13,42 @@ import (
 // readiness (a GitOps sync that applies a Platform before its Team would
 // otherwise block its own health checks). Users who want references to gate
 // readiness write an Enforce policy with the rule types that check them.
-const (
-	builtinPolicy      = "builtin"
-	integrityRule      = "integrity"
-	integritySeverity  = orgv1.SeverityHigh
-	integrityEnforcing = orgv1.EnforcementAudit
-)
+var Integrity = RuleRef{Policy: "builtin", Rule: "integrity", Severity: orgv1.SeverityHigh, Enforcement: orgv1.EnforcementAudit}
+
+// integrityRead is what the integrity check reads: the existence of every
+// object a reference names and, for a team, the chain of its parents.
+var integrityRead = reader{name: "integrity", judges: []reads{
+	on(orgv1.KindOrganization, dep("executives': existence", toTeams)),
+	on(orgv1.KindTeam, dep("existence", toTeams), dep("parentRefs (cycles)", ancestors())),
+	on(orgv1.KindPlatform, dep("existence", toTeams), dep("existence", toCommittee)),
+	on(orgv1.KindSteeringCommittee, dep("existence", toTeams)),
+	on(orgv1.KindResponsibilityMatrix, dep("existence", toTeams), dep("existence", refs(orgv1.KindPlatform))),
+}}
 
 // integrity reports, on the object that holds them, the references that do
 // not resolve and, for a team, its being on a cycle of parentRefs.
-func integrity(c *evalCtx, s *subject) []orgv1.Violation {
-	var msgs []string
+func integrity(c *evalCtx, s *subject) []problem {
+	var out []problem
 	for _, fr := range fieldRefs(s.obj) {
 		if resolve(c.g, fr.ref) == nil {
-			msgs = append(msgs, notFound(s, fr))
+			out = append(out, notFound(s, fr))
 		}
 	}
 	if t, ok := s.obj.(*orgv1.Team); ok {
 		if cycle := cycleOf(c.g, t); cycle != nil {
-			msgs = append(msgs, cycleProblem(s, cycle))
+			out = append(out, cycleProblem(s, cycle))
 		}
 	}
-	var vs []orgv1.Violation
-	for _, m := range msgs {
-		vs = append(vs, orgv1.Violation{
-			Policy:      builtinPolicy,
-			Rule:        integrityRule,
-			Severity:    integritySeverity,
-			Enforcement: integrityEnforcing,
-			Message:     m,
-		})
-	}
-	return vs
+	return out
 }
 
-// notFound is the message for a reference that does not resolve.
-func notFound(s *subject, fr fieldRef) string {
+// notFound is the problem of a reference that does not resolve.
+func notFound(s *subject, fr fieldRef) problem {
 	return s.problem(fr.field, "%s %s not found", kindWords[fr.ref.Kind], s.rel(fr.ref))
 }
 
-// cycleProblem is the message for a team on a cycle of parentRefs.
-func cycleProblem(s *subject, cycle []ObjectRef) string {
+// cycleProblem is the problem of a team on a cycle of parentRefs.
+func cycleProblem(s *subject, cycle []ObjectRef) problem {
 	names := make([]string, len(cycle))
 	for i, r := range cycle {
 		names[i] = s.rel(r)

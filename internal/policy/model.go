@@ -30,6 +30,14 @@ func unitOf(g Graph, t *orgv1.Team) (unitKind, ObjectRef) {
 	return unitOther, ObjectRef{}
 }
 
+// modelDeps are what InferModel reads for an Organization.
+var modelDeps = []dependency{
+	dep("owners, operators and their ancestors: type (nearest CoE or BU)", inNamespace(orgv1.KindPlatform), toTeams, ancestors()),
+}
+
+// modelRead is the Organization's status.inferredModel, whatever the rules.
+var modelRead = reader{name: "status.inferredModel", judges: []reads{on(orgv1.KindOrganization, modelDeps...)}}
+
 // InferModel reads the organization model off who owns and operates the
 // platforms of a namespace.
 //

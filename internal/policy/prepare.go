@@ -12,54 +12,80 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
-// checkFunc judges one object for one rule and returns its problems as
-// messages; it is called only for the kinds its rule type judges.
-type checkFunc func(c *evalCtx, s *subject, r *orgv1.Rule) []string
+// checkFunc judges one object for one rule and returns its problems; it is
+// called only for the kinds its rule type judges.
+type checkFunc func(c *evalCtx, s *subject, r *orgv1.Rule) []problem
 
-// ruleDef is a built-in rule type: the kinds it judges and its check.
+// ruleDef is a rule type of the contract: its check, and the kinds it
+// judges with what judging each reads (see deps.go).
 type ruleDef struct {
-	kinds []orgv1.Kind
-	check checkFunc
+	check  checkFunc
+	judges []reads
 }
+
+// kinds lists the kinds the type judges.
+func (d ruleDef) kinds() []orgv1.Kind {
+	var out []orgv1.Kind
+	for _, r := range d.judges {
+		out = append(out, r.kind)
+	}
+	return out
+}
+
+// The steps most rules read along.
+var (
+	toTeams     = refs(orgv1.KindTeam)
+	toCommittee = refs(orgv1.KindSteeringCommittee)
+)
 
 // ruleDefs are the rule types of the contract. CEL has no fixed check: each
 // rule gets one from its compiled expression.
 var ruleDefs = map[orgv1.RuleType]ruleDef{
-	orgv1.RulePlatformOwnership:         {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkPlatformOwnership},
-	orgv1.RulePlatformGoverned:          {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkPlatformGoverned},
-	orgv1.RuleSteeringCommitteeCoverage: {kinds: []orgv1.Kind{orgv1.KindSteeringCommittee}, check: checkCommitteeCoverage},
-	orgv1.RulePrivacyOwner:              {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkPrivacyOwner},
-	orgv1.RuleResponsibilityAssignment:  {kinds: []orgv1.Kind{orgv1.KindResponsibilityMatrix, orgv1.KindPlatform}, check: checkResponsibilityAssignment},
-	orgv1.RuleTeamStructure:             {kinds: []orgv1.Kind{orgv1.KindTeam}, check: checkTeamStructure},
-	orgv1.RuleOrganizationModel:         {kinds: []orgv1.Kind{orgv1.KindOrganization}, check: checkOrganizationModel},
-	orgv1.RuleEnterpriseAI:              {kinds: []orgv1.Kind{orgv1.KindPlatform}, check: checkEnterpriseAI},
-	orgv1.RuleCEL:                       {kinds: judgedKinds},
+	orgv1.RulePlatformOwnership: {check: checkPlatformOwnership, judges: []reads{
+		on(orgv1.KindPlatform, dep("owner: existence, function, type, expiresAt", toTeams)),
+	}},
+	orgv1.RulePlatformGoverned: {check: checkPlatformGoverned, judges: []reads{
+		on(orgv1.KindPlatform, dep("existence", toCommittee)),
+	}},
+	orgv1.RuleSteeringCommitteeCoverage: {check: checkCommitteeCoverage, judges: []reads{
+		on(orgv1.KindSteeringCommittee, dep("members: existence, function", toTeams)),
+	}},
+	orgv1.RulePrivacyOwner: {check: checkPrivacyOwner, judges: []reads{
+		on(orgv1.KindPlatform, dep("privacy owner's: existence, function, lead, members", toTeams)),
+	}},
+	orgv1.RuleResponsibilityAssignment: {check: checkResponsibilityAssignment, judges: []reads{
+		on(orgv1.KindResponsibilityMatrix, dep("activities': existence", toTeams)),
+		on(orgv1.KindPlatform, dep("existence (requireForTiers)", referrers(orgv1.KindResponsibilityMatrix))),
+	}},
+	orgv1.RuleTeamStructure: {check: checkTeamStructure, judges: []reads{
+		on(orgv1.KindTeam, dep("parent: existence", toTeams), dep("parentRefs (cycles)", ancestors())),
+	}},
+	orgv1.RuleOrganizationModel: {check: checkOrganizationModel, judges: []reads{
+		on(orgv1.KindOrganization, modelDeps...),
+	}},
+	orgv1.RuleEnterpriseAI: {check: checkEnterpriseAI, judges: []reads{
+		on(orgv1.KindPlatform, dep("owner: existence, function", toTeams)),
+	}},
+	orgv1.RuleCEL: {judges: []reads{
+		on(orgv1.KindOrganization),
+		on(orgv1.KindTeam),
+		on(orgv1.KindPlatform, dep("owner (CEL owner): labels, spec", toTeams), dep("CEL committee: labels, spec", toCommittee)),
+		on(orgv1.KindSteeringCommittee),
+		on(orgv1.KindResponsibilityMatrix),
+	}},
 }
-
-// RuleError is a rule that cannot be evaluated at all (a CEL expression that
-// does not compile, an invalid label selector, an unknown type, ...). The
-// policy's other rules are still evaluated.
-type RuleError struct {
-	// Rule is the rule's name.
-	Rule string
-	// Message is the whole message, `rule "<name>": <field>: <problem>`.
-	Message string
-}
-
-func (e RuleError) Error() string { return e.Message }
 
 // preparedPolicy is a GovernancePolicy ready to judge objects.
 type preparedPolicy struct {
-	name        string
-	enforcement orgv1.Enforcement
-	rules       []*preparedRule
+	namespace, name string
+	rules           []*preparedRule
 }
 
 // preparedRule is one rule ready to judge objects, with the counts of one
 // evaluation.
 type preparedRule struct {
 	rule     *orgv1.Rule
-	severity orgv1.Severity
+	ref      RuleRef
 	kinds    []orgv1.Kind
 	selector labels.Selector
 	check    checkFunc
@@ -75,7 +101,7 @@ func (e *Engine) prepare(g Graph, ns string) []*preparedPolicy {
 		if p == nil {
 			continue
 		}
-		pp := &preparedPolicy{name: p.Name, enforcement: cmp.Or(p.Spec.Enforcement, orgv1.EnforcementAudit)}
+		pp := &preparedPolicy{namespace: p.Namespace, name: p.Name}
 		for i := range p.Spec.Rules {
 			pp.rules = append(pp.rules, e.prepareRule(p, &p.Spec.Rules[i]))
 		}
@@ -85,9 +111,15 @@ func (e *Engine) prepare(g Graph, ns string) []*preparedPolicy {
 }
 
 func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *preparedRule {
-	pr := &preparedRule{rule: r, severity: cmp.Or(r.Severity, orgv1.SeverityMedium)}
+	pr := &preparedRule{rule: r, ref: RuleRef{
+		Policy:      p.Name,
+		Rule:        r.Name,
+		Type:        r.Type,
+		Severity:    cmp.Or(r.Severity, orgv1.SeverityMedium),
+		Enforcement: cmp.Or(p.Spec.Enforcement, orgv1.EnforcementAudit),
+	}}
 	fail := func(field, format string, args ...any) *preparedRule {
-		pr.err = &RuleError{Rule: r.Name, Message: fmt.Sprintf("rule %q: %s: ", r.Name, field) + fmt.Sprintf(format, args...)}
+		pr.err = &RuleError{Rule: r.Name, Field: field, Message: fmt.Sprintf("rule %q: %s: ", r.Name, field) + fmt.Sprintf(format, args...)}
 		return pr
 	}
 	def, ok := ruleDefs[r.Type]
@@ -128,10 +160,19 @@ func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *prepared
 	return pr
 }
 
+// result is the policy's rules and what they judged so far.
+func (p *preparedPolicy) result() PolicyResult {
+	res := PolicyResult{Namespace: p.namespace, Name: p.name}
+	for _, r := range p.rules {
+		res.Rules = append(res.Rules, RuleResult{RuleRef: r.ref, Evaluated: r.evaluated, Violations: r.violations, Error: r.err})
+	}
+	return res
+}
+
 // ruleKinds lists the kinds a rule judges: those of its type, narrowed by
 // match.kinds; none for an unknown type.
 func ruleKinds(r *orgv1.Rule) []orgv1.Kind {
-	kinds := ruleDefs[r.Type].kinds
+	kinds := ruleDefs[r.Type].kinds()
 	if r.Type == orgv1.RuleResponsibilityAssignment && (r.Params == nil || len(r.Params.RequireForTiers) == 0) {
 		// Without requireForTiers a platform cannot violate the rule, so it
 		// is not counted as judged.

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"cmp"
+	"reflect"
 	"strconv"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,6 +19,11 @@ type ObjectRef struct {
 
 // String returns "Kind/namespace/name", the same key as IndexKey.
 func (r ObjectRef) String() string { return IndexKey(r.Kind, r.Namespace, r.Name) }
+
+// compareRefs orders refs by kind, namespace and name.
+func compareRefs(a, b ObjectRef) int {
+	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+}
 
 // IndexKey is the key under which an object that references kind/ns/name is
 // indexed; it equals ObjectRef.String() so a field index built from
@@ -152,6 +159,12 @@ func fieldRefs(obj metav1.Object) []fieldRef {
 		return c.out
 	}
 	return nil
+}
+
+// isNil reports whether obj is a nil pointer in an interface.
+func isNil(obj metav1.Object) bool {
+	v := reflect.ValueOf(obj)
+	return !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 func indexed(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }

@@ -58,37 +58,32 @@ func missingGroups(funcs map[orgv1.TeamFunction]bool, groups []orgv1.FunctionGro
 
 // checkCommitteeCoverage: a group of params.requiredFunctions (default IT,
 // Data, Sales|Support) that no member team's function covers.
-func checkCommitteeCoverage(c *evalCtx, s *subject, r *orgv1.Rule) []string {
+func checkCommitteeCoverage(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	sc := s.obj.(*orgv1.SteeringCommittee)
-	var out []string
+	var out []problem
 	for _, name := range missingGroups(memberFunctions(c.g, sc), requiredGroups(r)) {
 		out = append(out, s.problem("spec.members", "no member team covers %s", name))
 	}
 	return out
 }
 
-// CommitteeCoverage computes a SteeringCommittee's status fields. covered
-// lists the distinct functions of its member teams that resolve, sorted.
-// missing lists the required groups no member covers, each once, in the
-// order the namespace's policies (by name) and their rules give them; the
-// groups are those of every SteeringCommitteeCoverage rule that judges the
-// committee (kinds and label selector), and the default groups (IT, Data,
-// Sales|Support) when no such rule exists, so that the status always shows
-// the coverage the contract expects. governed counts the platforms that
-// name the committee. All are zero when the committee does not exist.
-func (e *Engine) CommitteeCoverage(g Graph, namespace, name string) (covered, missing []string, governed int32) {
-	sc := g.SteeringCommittee(namespace, name)
-	if sc == nil {
-		return nil, nil, 0
-	}
+// coverageRead is what a committee's Coverage reads.
+var coverageRead = reader{name: "status coverage", judges: []reads{on(orgv1.KindSteeringCommittee,
+	dep("members: existence, function", toTeams),
+	dep("the groups of SteeringCommitteeCoverage rules", inNamespace(orgv1.KindGovernancePolicy)),
+	dep("governedPlatforms", referrers(orgv1.KindPlatform)),
+)}}
+
+// coverage is a committee's Coverage: see there.
+func coverage(g Graph, policies []*preparedPolicy, s *subject, sc *orgv1.SteeringCommittee) *Coverage {
 	funcs := memberFunctions(g, sc)
+	cov := &Coverage{Governed: int32(len(g.PlatformsGovernedBy(sc.Namespace, sc.Name)))}
 	for f := range funcs {
-		covered = append(covered, string(f))
+		cov.Covered = append(cov.Covered, string(f))
 	}
-	slices.Sort(covered)
-	s := newSubject(orgv1.KindSteeringCommittee, sc)
+	slices.Sort(cov.Covered)
 	var groups []orgv1.FunctionGroup
-	for _, p := range e.prepare(g, namespace) {
+	for _, p := range policies {
 		for _, r := range p.rules {
 			if r.rule.Type == orgv1.RuleSteeringCommitteeCoverage && r.judges(s) {
 				groups = append(groups, requiredGroups(r.rule)...)
@@ -98,5 +93,6 @@ func (e *Engine) CommitteeCoverage(g Graph, namespace, name string) (covered, mi
 	if len(groups) == 0 {
 		groups = defaultRequiredFunctions
 	}
-	return covered, missingGroups(funcs, groups), int32(len(g.PlatformsGovernedBy(namespace, name)))
+	cov.Missing = missingGroups(funcs, groups)
+	return cov
 }

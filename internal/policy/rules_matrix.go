@@ -8,14 +8,14 @@ import (
 
 // checkResponsibilityAssignment judges a matrix's activities and, with
 // params.requireForTiers, whether a platform of those tiers has a matrix.
-func checkResponsibilityAssignment(c *evalCtx, s *subject, r *orgv1.Rule) []string {
+func checkResponsibilityAssignment(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	switch o := s.obj.(type) {
 	case *orgv1.ResponsibilityMatrix:
 		return checkActivities(c, s, o)
 	case *orgv1.Platform:
 		t := tier(o)
 		if slices.Contains(params(r).RequireForTiers, t) && len(c.g.MatricesFor(o.Namespace, o.Name)) == 0 {
-			return []string{s.problem("spec.tier", "%s platform has no responsibility matrix", t)}
+			return []problem{s.problem("spec.tier", "%s platform has no responsibility matrix", t)}
 		}
 	}
 	return nil
@@ -23,8 +23,8 @@ func checkResponsibilityAssignment(c *evalCtx, s *subject, r *orgv1.Rule) []stri
 
 // checkActivities: an activity's team refs do not resolve, it has no
 // accountable team, or its accountable team is also among its informed.
-func checkActivities(c *evalCtx, s *subject, m *orgv1.ResponsibilityMatrix) []string {
-	var out []string
+func checkActivities(c *evalCtx, s *subject, m *orgv1.ResponsibilityMatrix) []problem {
+	var out []problem
 	for i := range m.Spec.Activities {
 		a := &m.Spec.Activities[i]
 		field := indexed("spec.activities", i)

@@ -21,18 +21,18 @@ func tier(p *orgv1.Platform) orgv1.PlatformTier {
 // checkPlatformOwnership: no ownerRef; the owner team is not found, has
 // expired, or has a function or type outside params.allowedOwnerFunctions /
 // params.allowedOwnerTypes (when given).
-func checkPlatformOwnership(c *evalCtx, s *subject, r *orgv1.Rule) []string {
+func checkPlatformOwnership(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	p := s.obj.(*orgv1.Platform)
 	const field = "spec.ownerRef"
 	if p.Spec.OwnerRef == nil {
-		return []string{s.problem(field, "platform has no owner team")}
+		return []problem{s.problem(field, "platform has no owner team")}
 	}
 	ref := teamKey(p.Namespace, *p.Spec.OwnerRef)
 	owner := c.g.Team(ref.Namespace, ref.Name)
 	if owner == nil {
-		return []string{s.problem(field, "owner team %s not found", s.rel(ref))}
+		return []problem{s.problem(field, "owner team %s not found", s.rel(ref))}
 	}
-	var out []string
+	var out []problem
 	if c.expired(owner) {
 		out = append(out, s.problem(field, "owner team %s expired at %s", s.rel(ref), timestamp(owner.Spec.ExpiresAt.Time)))
 	}
@@ -48,7 +48,7 @@ func checkPlatformOwnership(c *evalCtx, s *subject, r *orgv1.Rule) []string {
 
 // checkPlatformGoverned: a platform of params.tiers (default: every tier)
 // has no steeringCommitteeRef, or it does not resolve.
-func checkPlatformGoverned(c *evalCtx, s *subject, r *orgv1.Rule) []string {
+func checkPlatformGoverned(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	p := s.obj.(*orgv1.Platform)
 	if tiers := params(r).Tiers; len(tiers) > 0 && !slices.Contains(tiers, tier(p)) {
 		return nil
@@ -56,11 +56,11 @@ func checkPlatformGoverned(c *evalCtx, s *subject, r *orgv1.Rule) []string {
 	const field = "spec.steeringCommitteeRef"
 	ref := p.Spec.SteeringCommitteeRef
 	if ref == nil {
-		return []string{s.problem(field, "platform has no steering committee")}
+		return []problem{s.problem(field, "platform has no steering committee")}
 	}
 	fr := fieldRef{field: field, ref: refKey(orgv1.KindSteeringCommittee, p.Namespace, ref.Namespace, ref.Name)}
 	if resolve(c.g, fr.ref) == nil {
-		return []string{notFound(s, fr)}
+		return []problem{notFound(s, fr)}
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func checkPlatformGoverned(c *evalCtx, s *subject, r *orgv1.Rule) []string {
 // jurisdiction) has no privacyOwner, or the owner's team is missing or not
 // found, or its function is outside params.ownerFunctions (default Legal,
 // Privacy), or the person is neither the team's lead nor a member (by name).
-func checkPrivacyOwner(c *evalCtx, s *subject, r *orgv1.Rule) []string {
+func checkPrivacyOwner(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	p := s.obj.(*orgv1.Platform)
 	d := p.Spec.Data
 	if d == nil || (!d.PersonalData && len(d.Jurisdictions) == 0) {
@@ -78,20 +78,20 @@ func checkPrivacyOwner(c *evalCtx, s *subject, r *orgv1.Rule) []string {
 	po := p.Spec.PrivacyOwner
 	if po == nil {
 		if len(d.Jurisdictions) > 0 {
-			return []string{s.problem("spec.privacyOwner", "platform holds personal data under %s but has no privacy owner", joinList(d.Jurisdictions))}
+			return []problem{s.problem("spec.privacyOwner", "platform holds personal data under %s but has no privacy owner", joinList(d.Jurisdictions))}
 		}
-		return []string{s.problem("spec.privacyOwner", "platform holds personal data but has no privacy owner")}
+		return []problem{s.problem("spec.privacyOwner", "platform holds personal data but has no privacy owner")}
 	}
 	const field = "spec.privacyOwner.teamRef"
 	if po.TeamRef == nil {
-		return []string{s.problem(field, "privacy owner %q names no team", po.Name)}
+		return []problem{s.problem(field, "privacy owner %q names no team", po.Name)}
 	}
 	ref := teamKey(p.Namespace, *po.TeamRef)
 	team := c.g.Team(ref.Namespace, ref.Name)
 	if team == nil {
-		return []string{s.problem(field, "team %s not found", s.rel(ref))}
+		return []problem{s.problem(field, "team %s not found", s.rel(ref))}
 	}
-	var out []string
+	var out []problem
 	if ok, list := allowed(team.Spec.Function, params(r).OwnerFunctions, defaultPrivacyOwnerFunctions); !ok {
 		out = append(out, s.problem(field, "team %s has function %s, not one of %s", s.rel(ref), team.Spec.Function, list))
 	}
@@ -104,7 +104,7 @@ func checkPrivacyOwner(c *evalCtx, s *subject, r *orgv1.Rule) []string {
 // checkEnterpriseAI: an AIML platform whose owner team's function is outside
 // params.allowedOwnerFunctions (default IT, Data). A missing owner is
 // PlatformOwnership's to report.
-func checkEnterpriseAI(c *evalCtx, s *subject, r *orgv1.Rule) []string {
+func checkEnterpriseAI(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	p := s.obj.(*orgv1.Platform)
 	if p.Spec.Category != orgv1.PlatformCategoryAIML {
 		return nil
@@ -114,7 +114,7 @@ func checkEnterpriseAI(c *evalCtx, s *subject, r *orgv1.Rule) []string {
 		return nil
 	}
 	if ok, list := allowed(owner.Spec.Function, params(r).AllowedOwnerFunctions, defaultAIOwnerFunctions); !ok {
-		return []string{s.problem("spec.ownerRef", "AIML platform owned by team %s of function %s, not one of %s",
+		return []problem{s.problem("spec.ownerRef", "AIML platform owned by team %s of function %s, not one of %s",
 			s.rel(refOf(owner)), owner.Spec.Function, list)}
 	}
 	return nil

@@ -9,9 +9,9 @@ import (
 // checkTeamStructure: the parent does not resolve; the team is on a cycle of
 // parentRefs (teams below a cycle are not); the lead is not a member (by
 // name); the team has expired (expiresAt <= now).
-func checkTeamStructure(c *evalCtx, s *subject, _ *orgv1.Rule) []string {
+func checkTeamStructure(c *evalCtx, s *subject, _ *orgv1.Rule) []problem {
 	t := s.obj.(*orgv1.Team)
-	var out []string
+	var out []problem
 	if r := t.Spec.ParentRef; r != nil && parent(c.g, t) == nil {
 		out = append(out, s.problem("spec.parentRef", "parent team %s not found", s.rel(teamKey(t.Namespace, *r))))
 	}

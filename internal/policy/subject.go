@@ -33,10 +33,14 @@ type subject struct {
 	obj metav1.Object // one of the five judged kinds, never a nil pointer
 }
 
-// problem formats a message in the package's one format:
+// problem is what a check found wrong with a subject: the field at fault
+// and the whole message.
+type problem struct{ field, message string }
+
+// problem formats a problem in the package's one message format:
 // `<kind> "<name>": <field>: <problem>`.
-func (s *subject) problem(field, format string, args ...any) string {
-	return s.prefix() + field + ": " + fmt.Sprintf(format, args...)
+func (s *subject) problem(field, format string, args ...any) problem {
+	return problem{field: field, message: s.prefix() + field + ": " + fmt.Sprintf(format, args...)}
 }
 
 // prefix is the `<kind> "<name>": ` that starts every message.

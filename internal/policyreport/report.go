@@ -101,62 +101,75 @@ func Name(namespace string, part int) string {
 	return fmt.Sprintf("orgplane-%s-%d", namespace, part)
 }
 
-// Build lays out a namespace's judgements as its reports: Results, stamped
-// with the timestamps of previous (the results of the namespace's current
-// reports) where unchanged and now elsewhere, split within limits (zero
-// fields take DefaultLimits'). There is always at least one report.
-func Build(namespace string, j policy.NamespaceJudgements, previous []v1alpha2.PolicyReportResult, now time.Time, limits Limits) []Report {
-	results := Results(j)
+// Build lays out an evaluation of a namespace as its reports: Results,
+// stamped with the timestamps of previous (the results of the namespace's
+// current reports) where unchanged and now elsewhere, split within limits
+// (zero fields take DefaultLimits'). There is always at least one report.
+func Build(namespace string, ev *policy.Evaluation, previous []v1alpha2.PolicyReportResult, now time.Time, limits Limits) []Report {
+	results := Results(ev)
 	Stamp(results, previous, now)
 	return Split(namespace, results, limits)
 }
 
-// Results lays out judgements as results, without timestamps: the rule
-// errors first, then one result per judgement, in judgement order.
-func Results(j policy.NamespaceJudgements) []v1alpha2.PolicyReportResult {
-	out := make([]v1alpha2.PolicyReportResult, 0, len(j.Errors)+len(j.Judgements))
-	for _, e := range j.Errors {
-		out = append(out, v1alpha2.PolicyReportResult{
-			Source:      Source,
-			Policy:      e.Policy,
-			Rule:        e.Rule,
-			Severity:    severity(e.Severity),
-			Result:      v1alpha2.ResultError,
-			Scored:      true,
-			Description: truncate(e.Message, MaxMessage),
-			Properties:  map[string]string{PropertyEnforcement: string(e.Enforcement)},
-		})
-	}
-	for _, jd := range j.Judgements {
-		r := v1alpha2.PolicyReportResult{
-			Source:   Source,
-			Policy:   jd.Policy,
-			Rule:     jd.Rule,
-			Severity: severity(jd.Severity),
-			Result:   v1alpha2.ResultPass,
-			Scored:   true,
-			Subjects: []corev1.ObjectReference{{
-				APIVersion: orgv1.GroupVersion.String(),
-				Kind:       string(jd.Object.Kind),
-				Namespace:  jd.Object.Namespace,
-				Name:       jd.Object.Name,
-				UID:        jd.UID,
-			}},
-			Description: fmt.Sprintf("%s %q passes rule %q", jd.Object.Kind, jd.Object.Name, jd.Rule),
-			Properties:  map[string]string{PropertyEnforcement: string(jd.Enforcement)},
-		}
-		if n := len(jd.Violations); n > 0 {
-			msgs := make([]string, n)
-			for i, v := range jd.Violations {
-				msgs[i] = v.Message
+// Results lays out an evaluation as results, without timestamps: the rule
+// errors first, by policy and in spec order, then one result per verdict,
+// in the evaluation's order.
+func Results(ev *policy.Evaluation) []v1alpha2.PolicyReportResult {
+	out := []v1alpha2.PolicyReportResult{}
+	for _, p := range ev.Policies {
+		for _, r := range p.Rules {
+			if r.Error == nil {
+				continue
 			}
-			r.Result = v1alpha2.ResultFail
-			r.Description = truncate(strings.Join(msgs, "; "), MaxMessage)
-			r.Properties[PropertyViolations] = strconv.Itoa(n)
+			out = append(out, v1alpha2.PolicyReportResult{
+				Source:      Source,
+				Policy:      r.Policy,
+				Rule:        r.Rule,
+				Severity:    severity(r.Severity),
+				Result:      v1alpha2.ResultError,
+				Scored:      true,
+				Description: truncate(r.Error.Message, MaxMessage),
+				Properties:  map[string]string{PropertyEnforcement: string(r.Enforcement)},
+			})
 		}
-		out = append(out, r)
+	}
+	for _, o := range ev.Objects {
+		for _, v := range o.Verdicts {
+			out = append(out, result(o, v))
+		}
 	}
 	return out
+}
+
+// result is one verdict on one object: pass, or fail with its messages.
+func result(o policy.ObjectResult, v policy.Verdict) v1alpha2.PolicyReportResult {
+	r := v1alpha2.PolicyReportResult{
+		Source:   Source,
+		Policy:   v.Rule.Policy,
+		Rule:     v.Rule.Rule,
+		Severity: severity(v.Rule.Severity),
+		Result:   v1alpha2.ResultPass,
+		Scored:   true,
+		Subjects: []corev1.ObjectReference{{
+			APIVersion: orgv1.GroupVersion.String(),
+			Kind:       string(o.Ref.Kind),
+			Namespace:  o.Ref.Namespace,
+			Name:       o.Ref.Name,
+			UID:        o.UID,
+		}},
+		Description: fmt.Sprintf("%s %q passes rule %q", o.Ref.Kind, o.Ref.Name, v.Rule.Rule),
+		Properties:  map[string]string{PropertyEnforcement: string(v.Rule.Enforcement)},
+	}
+	if n := len(v.Findings); n > 0 {
+		msgs := make([]string, n)
+		for i, f := range v.Findings {
+			msgs[i] = f.Violation.Message
+		}
+		r.Result = v1alpha2.ResultFail
+		r.Description = truncate(strings.Join(msgs, "; "), MaxMessage)
+		r.Properties[PropertyViolations] = strconv.Itoa(n)
+	}
+	return r
 }
 
 // severity is the wg-policy severity of an orgplane severity.

@@ -40,7 +40,7 @@ func smallOrg() []metav1.Object {
 	}
 }
 
-func judge(t *testing.T, objs ...metav1.Object) policy.NamespaceJudgements {
+func judge(t *testing.T, objs ...metav1.Object) *policy.Evaluation {
 	t.Helper()
 	g, err := policy.NewMemoryGraph(objs...)
 	if err != nil {
@@ -50,7 +50,7 @@ func judge(t *testing.T, objs ...metav1.Object) policy.NamespaceJudgements {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.Judgements(g, ns, t0)
+	return e.EvaluateNamespace(g, ns, t0)
 }
 
 // brief is a result without what the test does not check.
@@ -166,11 +166,14 @@ func TestSplit(t *testing.T) {
 	for i := range 340 {
 		objs = append(objs, &orgv1.Team{ObjectMeta: objMeta(fmt.Sprintf("team-%0*d", 1+i%7, i)), Spec: orgv1.TeamSpec{Function: "IT", Type: "Department"}})
 	}
-	j := judge(t, objs...)
-	reports := Build(ns, j, nil, t0, Limits{})
-	total := len(j.Judgements)
+	ev := judge(t, objs...)
+	reports := Build(ns, ev, nil, t0, Limits{})
+	total := 0
+	for _, o := range ev.Objects {
+		total += len(o.Verdicts)
+	}
 	if total != 340*10 {
-		t.Fatalf("%d judgements, want %d", total, 340*10)
+		t.Fatalf("%d verdicts, want %d", total, 340*10)
 	}
 	if len(reports) < 4 {
 		t.Fatalf("%d reports for %d results, want at least 4", len(reports), total)
@@ -200,7 +203,7 @@ func TestSplit(t *testing.T) {
 		sum.Fail += r.Summary.Fail
 		all = append(all, r.Results...)
 	}
-	if diff := cmp.Diff(Results(j), all, cmp.Comparer(func(a, b metav1.Timestamp) bool { return true })); diff != "" {
+	if diff := cmp.Diff(Results(ev), all, cmp.Comparer(func(a, b metav1.Timestamp) bool { return true })); diff != "" {
 		t.Errorf("the parts are not the results in order:\n%s", diff)
 	}
 	if sum.Pass+sum.Fail != total || sum.Fail == 0 || sum.Pass == 0 {

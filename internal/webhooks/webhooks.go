@@ -41,7 +41,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
@@ -71,7 +71,7 @@ const (
 
 // SetupWebhooks registers the validating webhook of every orgplane kind with
 // the manager's webhook server. The manager must have the field index of
-// controllers.SetupIndexes. engine may be nil (a new one is made); pass the
+// cachegraph.SetupIndexes. engine may be nil (a new one is made); pass the
 // reconcilers' engine to share its compiled CEL programs.
 func SetupWebhooks(mgr ctrl.Manager, engine *policy.Engine) error {
 	if engine == nil {
@@ -125,7 +125,7 @@ func (v validator[P]) ValidateDelete(context.Context, P) (admission.Warnings, er
 
 // admitter judges incoming objects.
 type admitter struct {
-	cache  client.Reader // the manager's cache, with controllers' field index
+	cache  client.Reader // the manager's cache, with cachegraph's field index
 	live   client.Reader // the API server, for references the cache misses
 	engine *policy.Engine
 	now    func() time.Time
@@ -148,27 +148,27 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 	log := logf.FromContext(ctx)
 	ctx, cancel := context.WithTimeout(ctx, evaluationTimeout)
 	defer cancel()
-	cached, cacheErr := controllers.NewGraph(ctx, a.cache)
+	cached := cachegraph.New(ctx, a.cache)
 	base := withLiveLookups(ctx, cached, a.live)
 	g := withObject(base, obj)
 	now := a.now()
 
 	if kind == orgv1.KindGovernancePolicy {
 		warnings := a.policyWarnings(g, obj.(*orgv1.GovernancePolicy), now)
-		if err := errors.Join(cacheErr(), base.err); err != nil {
+		if err := errors.Join(cached.Err(), base.err); err != nil {
 			return notChecked(ctx, kind, obj, err), nil
 		}
 		return warnings, nil
 	}
 
 	ref := policy.ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
-	found := a.engine.EvaluateObject(g, ref, now).Violations
+	found := a.engine.EvaluateObject(g, ref, now).Object(ref).Violations()
 	deny := denying(g.GovernancePolicies(obj.GetNamespace()))
 	denies := func(v orgv1.Violation) bool { return v.Enforcement == orgv1.EnforcementEnforce && deny[v.Policy] }
 	had := map[orgv1.Violation]bool{}
 	if old != nil && slices.ContainsFunc(found, denies) {
 		// Ratchet: what the stored object already violates stays a warning.
-		for _, v := range a.engine.EvaluateObject(withObject(base, old), ref, now).Violations {
+		for _, v := range a.engine.EvaluateObject(withObject(base, old), ref, now).Object(ref).Violations() {
 			had[v] = true
 		}
 	}
@@ -180,7 +180,7 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 			warned = append(warned, v)
 		}
 	}
-	if err := errors.Join(cacheErr(), base.err); err != nil {
+	if err := errors.Join(cached.Err(), base.err); err != nil {
 		return notChecked(ctx, kind, obj, err), nil
 	}
 	warnings := capWarnings(describeAll(warned))
@@ -215,9 +215,9 @@ func denying(policies []*orgv1.GovernancePolicy) map[string]bool {
 // find in its namespace as it stands.
 func (a *admitter) policyWarnings(g policy.Graph, gp *orgv1.GovernancePolicy, now time.Time) admission.Warnings {
 	prefix := fmt.Sprintf("governance policy %q: ", gp.Name)
-	res := a.engine.EvaluateNamespace(g, gp.Namespace, now)
+	ev := a.engine.EvaluateNamespace(g, gp.Namespace, now)
 	var out []string
-	for _, e := range res.Policies[gp.Name].Errors {
+	for _, e := range ev.Policy(gp.Namespace, gp.Name).Errors() {
 		out = append(out, prefix+e.Message)
 	}
 	if gp.Spec.Admission == orgv1.AdmissionDeny && gp.Spec.Enforcement != orgv1.EnforcementEnforce {
@@ -225,7 +225,7 @@ func (a *admitter) policyWarnings(g policy.Graph, gp *orgv1.GovernancePolicy, no
 	}
 	var found []orgv1.Violation
 	objects := map[policy.ObjectRef]bool{}
-	for _, f := range res.Findings {
+	for _, f := range ev.Findings() {
 		if f.Violation.Policy == gp.Name {
 			found = append(found, f.Violation)
 			objects[f.Object] = true

@@ -33,6 +33,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/testenv"
 )
 
@@ -155,7 +156,7 @@ func runConvergence(b *testing.B, teams, workers int, qps float32, burst int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := controllers.SetupIndexes(ctx, mgr); err != nil {
+	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		b.Fatal(err)
 	}
 	if err := controllers.SetupReconcilers(mgr, controllers.Options{MaxConcurrentReconciles: workers}); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/testenv"
 )
 
@@ -80,7 +81,7 @@ func Start(opts ...Option) (c *Cluster, stop func(), err error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := errors.Join(
-		controllers.SetupIndexes(ctx, mgr),
+		cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()),
 		controllers.SetupReconcilers(mgr, controllers.Options{MaxConcurrentReconciles: 2}),
 	); err != nil {
 		cancel()

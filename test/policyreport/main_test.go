@@ -35,6 +35,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
 	"github.com/orgplane/orgplane/internal/testenv"
@@ -111,7 +112,7 @@ func startManager(t *testing.T, api string) *running {
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	err = errors.Join(
-		controllers.SetupIndexes(mctx, mgr),
+		cachegraph.SetupIndexes(mctx, mgr.GetFieldIndexer()),
 		controllers.SetupReconcilers(mgr, controllers.Options{MaxConcurrentReconciles: 2, ReportAPI: api}),
 	)
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/testenv"
 	"github.com/orgplane/orgplane/internal/webhooks"
@@ -71,7 +72,7 @@ func run(m *testing.M) int {
 	engine, err := policy.NewEngine(policy.Options{})
 	if err == nil {
 		err = errors.Join(
-			controllers.SetupIndexes(mctx, mgr),
+			cachegraph.SetupIndexes(mctx, mgr.GetFieldIndexer()),
 			webhooks.SetupWebhooks(mgr, engine),
 			controllers.SetupReconcilers(mgr, controllers.Options{MaxConcurrentReconciles: 2, Engine: engine}),
 		)

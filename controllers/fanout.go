@@ -1,0 +1,162 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/types"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/policy"
+)
+
+// fanout delivers each change of an orgplane object to every reconciler it
+// concerns. What a change concerns is policy.ImpactOf, the rules' declared
+// dependencies walked backward over the cache's index: computed once per
+// event, whatever the number of reconcilers, each of which then takes its
+// own requests out of it (the objects of its kind, or the namespaces for the
+// policy reports).
+type fanout struct {
+	cache  cache.Cache
+	reader client.Reader // the cache, with cachegraph's index
+	log    logr.Logger
+
+	mu       sync.Mutex
+	sinks    []sink
+	expected int           // sinks to wait for before watching
+	synced   chan struct{} // closed once the handlers have seen every object
+	err      error         // why they could not be added, once synced is closed
+}
+
+// sink is one reconciler's queue and what it wants of an impact.
+type sink struct {
+	queue    workqueue.TypedRateLimitingInterface[reconcile.Request]
+	requests func(policy.Impact) []reconcile.Request
+}
+
+func newFanout(c cache.Cache, reader client.Reader, log logr.Logger) *fanout {
+	return &fanout{cache: c, reader: reader, log: log, synced: make(chan struct{})}
+}
+
+// source is the source of one reconciler's requests. Every source is made
+// before the manager starts, and the fan-out watches once all have started,
+// so that no reconciler misses the objects listed first.
+func (f *fanout) source(requests func(policy.Impact) []reconcile.Request) source.Source {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.expected++
+	return &fanoutSource{f: f, requests: requests}
+}
+
+// fanoutSource is a source.SyncingSource: its controller starts its workers
+// once the fan-out's handlers have seen every object.
+type fanoutSource struct {
+	f        *fanout
+	requests func(policy.Impact) []reconcile.Request
+}
+
+func (s *fanoutSource) Start(ctx context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request]) error {
+	f := s.f
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sinks = append(f.sinks, sink{queue: q, requests: s.requests})
+	if len(f.sinks) == f.expected {
+		go f.watch(ctx)
+	}
+	return nil
+}
+
+func (s *fanoutSource) WaitForSync(ctx context.Context) error {
+	select {
+	case <-s.f.synced:
+		return s.f.err
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil
+		}
+		return ctx.Err()
+	}
+}
+
+// watch adds the fan-out's handler to the informer of every kind, until ctx
+// ends.
+func (f *fanout) watch(ctx context.Context) {
+	defer close(f.synced)
+	handler := toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { f.changed(ctx, nil, obj) },
+		UpdateFunc: func(old, obj any) { f.changed(ctx, old, obj) },
+		DeleteFunc: func(obj any) { f.changed(ctx, obj, nil) },
+	}
+	for _, k := range orgv1.Kinds {
+		inf, err := f.cache.GetInformer(ctx, k.New())
+		if err != nil {
+			f.err = err
+			return
+		}
+		reg, err := inf.AddEventHandler(handler)
+		if err != nil {
+			f.err = err
+			return
+		}
+		context.AfterFunc(ctx, func() { _ = inf.RemoveEventHandler(reg) })
+		if !toolscache.WaitForCacheSync(ctx.Done(), reg.HasSynced) {
+			return
+		}
+	}
+}
+
+// changed fans one event out: old and obj are the object before and after
+// it, nil on a creation or deletion.
+func (f *fanout) changed(ctx context.Context, old, obj any) {
+	before, after := object(old), object(obj)
+	if before != nil && after != nil && !specOrLabels.Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}) {
+		return
+	}
+	g := cachegraph.New(ctx, f.reader)
+	impact := policy.ImpactOf(g, before, after)
+	if err := g.Err(); err != nil {
+		changed := after
+		if changed == nil {
+			changed = before
+		}
+		f.log.Error(err, "fanning out a change; it may reach fewer objects than it should",
+			"namespace", changed.GetNamespace(), "name", changed.GetName())
+	}
+	for _, s := range f.sinks {
+		for _, r := range s.requests(impact) {
+			s.queue.Add(r)
+		}
+	}
+}
+
+// object is an informer's object as a client.Object; nil for none.
+func object(o any) client.Object {
+	if d, ok := o.(toolscache.DeletedFinalStateUnknown); ok {
+		o = d.Obj
+	}
+	obj, _ := o.(client.Object)
+	return obj
+}
+
+// objectsOf picks out of an impact the requests of the objects of kind.
+func objectsOf(kind orgv1.Kind) func(policy.Impact) []reconcile.Request {
+	return func(imp policy.Impact) []reconcile.Request {
+		var out []reconcile.Request
+		for _, o := range imp.Objects {
+			if o.Kind == kind {
+				out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
+			}
+		}
+		return out
+	}
+}

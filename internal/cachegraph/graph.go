@@ -1,0 +1,214 @@
+// Package cachegraph is the org graph the controller and the admission
+// webhook evaluate over: the manager's informer cache, read through
+// policy.Graph, and its one field index, which answers "who references X"
+// for the engine (policy.Graph's reverse lookups) and for the fan-out of
+// changes (policy.Index).
+package cachegraph
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/policy"
+)
+
+// refsIndex indexes every orgplane object by the objects it references
+// (policy.References, as policy.IndexKey strings), so "who references X" is
+// one indexed List from the informer cache.
+const refsIndex = ".orgplane.refs"
+
+// SetupIndexes registers the field index that Graph reads with the
+// manager's indexer, for every kind of the API.
+func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
+	var errs []error
+	for _, k := range orgv1.Kinds {
+		errs = append(errs, indexer.IndexField(ctx, k.New(), refsIndex, func(o client.Object) []string {
+			refs := policy.References(o)
+			keys := make([]string, len(refs))
+			for i, r := range refs {
+				keys[i] = r.String()
+			}
+			return keys
+		}))
+	}
+	return errors.Join(errs...)
+}
+
+// Graph is a policy.Graph and a policy.Index over a reader: the manager's
+// informer cache, with the field index of SetupIndexes; no apiserver round
+// trips. Neither interface has errors (the engine is pure): the first read
+// error is kept, for Err once the evaluation is done. A Graph serves one
+// evaluation, under one context.
+type Graph struct {
+	ctx    context.Context
+	reader client.Reader
+	err    error
+}
+
+var (
+	_ policy.Graph = (*Graph)(nil)
+	_ policy.Index = (*Graph)(nil)
+)
+
+// New returns a Graph reading from r under ctx.
+func New(ctx context.Context, r client.Reader) *Graph {
+	return &Graph{ctx: ctx, reader: r}
+}
+
+// Err is the first read error, if any.
+func (g *Graph) Err() error { return g.err }
+
+func (g *Graph) fail(err error) {
+	if err != nil && g.err == nil {
+		g.err = err
+	}
+}
+
+// list reads every object of one kind matching opts, sorted by namespace and name.
+func list[T any, P interface {
+	*T
+	client.Object
+}, L interface {
+	client.ObjectList
+}](g *Graph, l L, items func(L) []T, opts ...client.ListOption) []P {
+	if err := g.reader.List(g.ctx, l, opts...); err != nil {
+		g.fail(err)
+		return nil
+	}
+	objs := items(l)
+	out := make([]P, len(objs))
+	for i := range objs {
+		out[i] = &objs[i]
+	}
+	slices.SortFunc(out, func(a, b P) int {
+		return strings.Compare(a.GetNamespace()+"/"+a.GetName(), b.GetNamespace()+"/"+b.GetName())
+	})
+	return out
+}
+
+func get[T any, P interface {
+	*T
+	client.Object
+}](g *Graph, namespace, name string) P {
+	obj := P(new(T))
+	if err := g.reader.Get(g.ctx, types.NamespacedName{Namespace: namespace, Name: name}, obj); err != nil {
+		g.fail(client.IgnoreNotFound(err))
+		return nil
+	}
+	return obj
+}
+
+// Namespaces implements policy.Graph.
+func (g *Graph) Namespaces() []string {
+	seen := map[string]bool{}
+	for _, k := range orgv1.Kinds {
+		l := k.NewList()
+		if err := g.reader.List(g.ctx, l, client.UnsafeDisableDeepCopy); err != nil {
+			g.fail(err)
+			continue
+		}
+		g.fail(meta.EachListItem(l, func(o runtime.Object) error {
+			seen[o.(client.Object).GetNamespace()] = true
+			return nil
+		}))
+	}
+	out := make([]string, 0, len(seen))
+	for ns := range seen {
+		out = append(out, ns)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Organizations implements policy.Graph.
+func (g *Graph) Organizations(ns string) []*orgv1.Organization {
+	return list[orgv1.Organization](g, &orgv1.OrganizationList{}, func(l *orgv1.OrganizationList) []orgv1.Organization { return l.Items }, client.InNamespace(ns))
+}
+
+// Teams implements policy.Graph.
+func (g *Graph) Teams(ns string) []*orgv1.Team {
+	return list[orgv1.Team](g, &orgv1.TeamList{}, func(l *orgv1.TeamList) []orgv1.Team { return l.Items }, client.InNamespace(ns))
+}
+
+// Platforms implements policy.Graph.
+func (g *Graph) Platforms(ns string) []*orgv1.Platform {
+	return list[orgv1.Platform](g, &orgv1.PlatformList{}, func(l *orgv1.PlatformList) []orgv1.Platform { return l.Items }, client.InNamespace(ns))
+}
+
+// SteeringCommittees implements policy.Graph.
+func (g *Graph) SteeringCommittees(ns string) []*orgv1.SteeringCommittee {
+	return list[orgv1.SteeringCommittee](g, &orgv1.SteeringCommitteeList{}, func(l *orgv1.SteeringCommitteeList) []orgv1.SteeringCommittee { return l.Items }, client.InNamespace(ns))
+}
+
+// ResponsibilityMatrices implements policy.Graph.
+func (g *Graph) ResponsibilityMatrices(ns string) []*orgv1.ResponsibilityMatrix {
+	return list[orgv1.ResponsibilityMatrix](g, &orgv1.ResponsibilityMatrixList{}, func(l *orgv1.ResponsibilityMatrixList) []orgv1.ResponsibilityMatrix { return l.Items }, client.InNamespace(ns))
+}
+
+// GovernancePolicies implements policy.Graph.
+func (g *Graph) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
+	return list[orgv1.GovernancePolicy](g, &orgv1.GovernancePolicyList{}, func(l *orgv1.GovernancePolicyList) []orgv1.GovernancePolicy { return l.Items }, client.InNamespace(ns))
+}
+
+// Team implements policy.Graph.
+func (g *Graph) Team(ns, name string) *orgv1.Team { return get[orgv1.Team](g, ns, name) }
+
+// Platform implements policy.Graph.
+func (g *Graph) Platform(ns, name string) *orgv1.Platform {
+	return get[orgv1.Platform](g, ns, name)
+}
+
+// SteeringCommittee implements policy.Graph.
+func (g *Graph) SteeringCommittee(ns, name string) *orgv1.SteeringCommittee {
+	return get[orgv1.SteeringCommittee](g, ns, name)
+}
+
+// MatricesFor implements policy.Graph.
+func (g *Graph) MatricesFor(ns, name string) []*orgv1.ResponsibilityMatrix {
+	return list[orgv1.ResponsibilityMatrix](g, &orgv1.ResponsibilityMatrixList{}, func(l *orgv1.ResponsibilityMatrixList) []orgv1.ResponsibilityMatrix { return l.Items },
+		client.MatchingFields{refsIndex: policy.IndexKey(orgv1.KindPlatform, ns, name)})
+}
+
+// PlatformsGovernedBy implements policy.Graph.
+func (g *Graph) PlatformsGovernedBy(ns, name string) []*orgv1.Platform {
+	return list[orgv1.Platform](g, &orgv1.PlatformList{}, func(l *orgv1.PlatformList) []orgv1.Platform { return l.Items },
+		client.MatchingFields{refsIndex: policy.IndexKey(orgv1.KindSteeringCommittee, ns, name)})
+}
+
+// Referrers implements policy.Index.
+func (g *Graph) Referrers(kind orgv1.Kind, ref policy.ObjectRef) []policy.ObjectRef {
+	return g.refs(kind, client.MatchingFields{refsIndex: ref.String()})
+}
+
+// InNamespace implements policy.Index.
+func (g *Graph) InNamespace(kind orgv1.Kind, namespace string) []policy.ObjectRef {
+	return g.refs(kind, client.InNamespace(namespace))
+}
+
+// refs lists the objects of kind matching opts, by reference.
+func (g *Graph) refs(kind orgv1.Kind, opts ...client.ListOption) []policy.ObjectRef {
+	k, ok := orgv1.KindTypeOf(kind)
+	if !ok {
+		return nil
+	}
+	l := k.NewList()
+	if err := g.reader.List(g.ctx, l, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
+		g.fail(err)
+		return nil
+	}
+	var out []policy.ObjectRef
+	g.fail(meta.EachListItem(l, func(o runtime.Object) error {
+		obj := o.(client.Object)
+		out = append(out, policy.ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()})
+		return nil
+	}))
+	return out
+}
