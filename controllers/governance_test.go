@@ -1,4 +1,4 @@
-package controllers
+package controllers_test
 
 import (
 	"strings"
@@ -16,61 +16,25 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
-
-// Small builders for the objects of one test namespace.
-type org struct {
-	t  *testing.T
-	ns string
-}
-
-func newOrg(t *testing.T) org { return org{t, newNamespace(t)} }
-
-func (o org) meta(name string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: name, Namespace: o.ns}
-}
-
-func (o org) create(objs ...client.Object) {
-	o.t.Helper()
-	for _, obj := range objs {
-		if err := k8s.Create(ctx, obj); err != nil {
-			o.t.Fatalf("creating %s: %v", obj.GetName(), err)
-		}
-	}
-}
-
-func (o org) team(name string, fn orgv1.TeamFunction, typ orgv1.TeamType) *orgv1.Team {
-	return &orgv1.Team{ObjectMeta: o.meta(name), Spec: orgv1.TeamSpec{Function: fn, Type: typ}}
-}
-
-func (o org) platform(name, owner string) *orgv1.Platform {
-	p := &orgv1.Platform{ObjectMeta: o.meta(name), Spec: orgv1.PlatformSpec{Category: "CDP"}}
-	if owner != "" {
-		p.Spec.OwnerRef = &orgv1.TeamRef{Name: owner}
-	}
-	return p
-}
-
-func (o org) policy(name string, enforcement orgv1.Enforcement, rules ...orgv1.Rule) *orgv1.GovernancePolicy {
-	return &orgv1.GovernancePolicy{ObjectMeta: o.meta(name), Spec: orgv1.GovernancePolicySpec{Enforcement: enforcement, Rules: rules}}
-}
 
 // update re-reads obj, applies mutate to it and updates it, again on a
 // conflict: the controllers write status concurrently.
 func update(g Gomega, obj client.Object, mutate func()) {
 	g.Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+		if err := env.Client.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
 			return err
 		}
 		mutate()
-		return k8s.Update(ctx, obj)
+		return env.Client.Update(ctx, obj)
 	})).To(Succeed())
 }
 
 // messages reads obj and returns its violation messages once obj has
 // observed its generation.
 func messages(g Gomega, obj orgv1.Judged) []string {
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+	g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
 	g.Expect(obj.CommonStatus().ObservedGeneration).To(Equal(obj.GetGeneration()))
 	var out []string
 	for _, v := range obj.Judgement().Violations {
@@ -79,7 +43,11 @@ func messages(g Gomega, obj orgv1.Judged) []string {
 	return out
 }
 
-var ruleOwned = orgv1.Rule{Name: "owned", Type: orgv1.RulePlatformOwnership, Severity: "High"}
+// owned is the rule that every platform has an owner team, of High
+// severity.
+func owned() orgv1.Rule {
+	return builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Obj()
+}
 
 func condition(obj orgv1.Object, t string) metav1.ConditionStatus {
 	if c := meta.FindStatusCondition(obj.CommonStatus().Conditions, t); c != nil {
@@ -90,12 +58,12 @@ func condition(obj orgv1.Object, t string) metav1.ConditionStatus {
 
 func TestDanglingOwnerIsReportedAndMendedAcrossObjects(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	bi := o.team("bi-team", "Analytics", "Department")
-	analytics := o.platform("analytics", "bi-team")
-	reporting := o.platform("reporting", "bi-team")
-	o.create(bi, analytics, reporting,
-		o.policy("baseline", orgv1.EnforcementEnforce, orgv1.Rule{Name: "owned", Type: orgv1.RulePlatformOwnership, Severity: "High"}))
+	ns := env.Namespace(t, "test-")
+	bi := builders.MakeTeam("bi-team", ns).Function("Analytics").Obj()
+	analytics := builders.MakePlatform("analytics", ns).Owner("bi-team").Obj()
+	reporting := builders.MakePlatform("reporting", ns).Owner("bi-team").Obj()
+	env.Create(t, bi, analytics, reporting,
+		builders.MakeGovernancePolicy("baseline", ns).Enforcement(orgv1.EnforcementEnforce).Rules(owned()).Obj())
 
 	for _, p := range []*orgv1.Platform{analytics, reporting} {
 		g.Eventually(func(g Gomega) { g.Expect(messages(g, p)).To(BeEmpty()) }, eventually).Should(Succeed())
@@ -104,7 +72,7 @@ func TestDanglingOwnerIsReportedAndMendedAcrossObjects(t *testing.T) {
 
 	// Deleting the team makes every platform it owned non-compliant.
 	deleted := time.Now()
-	g.Expect(k8s.Delete(ctx, bi)).To(Succeed())
+	g.Expect(env.Client.Delete(ctx, bi)).To(Succeed())
 	for _, p := range []*orgv1.Platform{analytics, reporting} {
 		g.Eventually(func(g Gomega) {
 			g.Expect(messages(g, p)).To(ConsistOf(
@@ -120,7 +88,7 @@ func TestDanglingOwnerIsReportedAndMendedAcrossObjects(t *testing.T) {
 
 	// Re-creating it mends them.
 	recreated := time.Now()
-	o.create(o.team("bi-team", "Analytics", "Department"))
+	env.Create(t, builders.MakeTeam("bi-team", ns).Function("Analytics").Obj())
 	for _, p := range []*orgv1.Platform{analytics, reporting} {
 		g.Eventually(func(g Gomega) { g.Expect(messages(g, p)).To(BeEmpty()) }, eventually, 20*time.Millisecond).Should(Succeed())
 		g.Expect(condition(p, orgv1.ConditionCompliant)).To(Equal(metav1.ConditionTrue))
@@ -131,21 +99,19 @@ func TestDanglingOwnerIsReportedAndMendedAcrossObjects(t *testing.T) {
 
 func TestTeamChangePropagatesToPlatformsCommitteesMatricesAndChildren(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	legal := o.team("legal", "Legal", "Department")
-	legal.Spec.Members = []orgv1.Person{{Name: "Élodie Martin"}}
-	cdp := o.platform("cdp", "it")
-	cdp.Spec.Data = &orgv1.PlatformData{PersonalData: true, Jurisdictions: []string{"GDPR"}}
-	cdp.Spec.PrivacyOwner = &orgv1.Person{Name: "Élodie Martin", TeamRef: &orgv1.TeamRef{Name: "legal"}}
-	committee := &orgv1.SteeringCommittee{ObjectMeta: o.meta("steering"), Spec: orgv1.SteeringCommitteeSpec{
-		Members: []orgv1.CommitteeMember{{TeamRef: orgv1.TeamRef{Name: "it"}}, {TeamRef: orgv1.TeamRef{Name: "legal"}}}}}
-	child := o.team("privacy-office", "Privacy", "Department")
-	child.Spec.ParentRef = &orgv1.TeamRef{Name: "legal"}
-	o.create(o.team("it", "IT", "Department"), legal, cdp, committee, child,
-		o.policy("baseline", orgv1.EnforcementAudit,
-			orgv1.Rule{Name: "privacy", Type: orgv1.RulePrivacyOwner, Severity: "Critical"},
-			orgv1.Rule{Name: "coverage", Type: orgv1.RuleSteeringCommitteeCoverage,
-				Params: &orgv1.RuleParams{RequiredFunctions: []orgv1.FunctionGroup{{AnyOf: []orgv1.TeamFunction{"IT"}}, {AnyOf: []orgv1.TeamFunction{"Legal", "Privacy"}}}}}))
+	ns := env.Namespace(t, "test-")
+	legal := builders.MakeTeam("legal", ns).Function("Legal").Members(builders.Person("Élodie Martin", "")).Obj()
+	cdp := builders.MakePlatform("cdp", ns).Owner("it").Data(orgv1.PlatformData{PersonalData: true, Jurisdictions: []string{"GDPR"}}).
+		PrivacyOwner(builders.Person("Élodie Martin", "legal")).Obj()
+	committee := builders.MakeSteeringCommittee("steering", ns).Members("it", "legal").Obj()
+	child := builders.MakeTeam("privacy-office", ns).Function("Privacy").Parent("legal").Obj()
+	env.Create(t, builders.MakeTeam("it", ns).Function("IT").Obj(), legal, cdp, committee, child,
+		builders.MakeGovernancePolicy("baseline", ns).Rules(
+			builders.MakeRule("privacy", orgv1.RulePrivacyOwner).Severity(orgv1.SeverityCritical).Obj(),
+			builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Params(orgv1.RuleParams{RequiredFunctions: []orgv1.FunctionGroup{
+				{AnyOf: []orgv1.TeamFunction{"IT"}}, {AnyOf: []orgv1.TeamFunction{"Legal", "Privacy"}},
+			}}).Obj(),
+		).Obj())
 
 	g.Eventually(func(g Gomega) { g.Expect(messages(g, cdp)).To(BeEmpty()) }, eventually).Should(Succeed())
 	g.Eventually(func(g Gomega) {
@@ -172,7 +138,7 @@ func TestTeamChangePropagatesToPlatformsCommitteesMatricesAndChildren(t *testing
 	}, eventually).Should(Succeed())
 
 	// Deleting the parent dangles the child's parentRef.
-	g.Expect(k8s.Delete(ctx, legal)).To(Succeed())
+	g.Expect(env.Client.Delete(ctx, legal)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		g.Expect(messages(g, child)).To(ContainElement(`builtin/integrity: team "privacy-office": spec.parentRef: team "legal" not found`))
 	}, eventually).Should(Succeed())
@@ -180,10 +146,12 @@ func TestTeamChangePropagatesToPlatformsCommitteesMatricesAndChildren(t *testing
 
 func TestCycleIsReportedOnEveryTeamOnItAndClearedWhenBroken(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	a, b, c, below := o.team("a", "IT", "Department"), o.team("b", "IT", "Department"), o.team("c", "IT", "Department"), o.team("below", "IT", "Department")
-	a.Spec.ParentRef, b.Spec.ParentRef, below.Spec.ParentRef = &orgv1.TeamRef{Name: "b"}, &orgv1.TeamRef{Name: "c"}, &orgv1.TeamRef{Name: "a"}
-	o.create(a, b, c, below)
+	ns := env.Namespace(t, "test-")
+	it := func(name, parent string) *orgv1.Team {
+		return builders.MakeTeam(name, ns).Function("IT").Parent(parent).Obj()
+	}
+	a, b, c, below := it("a", "b"), it("b", "c"), it("c", ""), it("below", "a")
+	env.Create(t, a, b, c, below)
 	for _, tm := range []*orgv1.Team{a, b, c, below} {
 		g.Eventually(func(g Gomega) { g.Expect(messages(g, tm)).To(BeEmpty()) }, eventually).Should(Succeed())
 	}
@@ -210,39 +178,41 @@ func TestCycleIsReportedOnEveryTeamOnItAndClearedWhenBroken(t *testing.T) {
 
 func TestTeamExpiresOnTimeWithoutAnyChange(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	tiger := o.team("tiger", "Digital", "TigerTeam")
-	expiry := metav1.NewTime(time.Now().Add(3 * time.Second).Truncate(time.Second))
-	tiger.Spec.ExpiresAt = &expiry
-	cdp := o.platform("checkout", "tiger")
-	o.create(tiger, cdp, o.policy("baseline", orgv1.EnforcementAudit,
-		orgv1.Rule{Name: "structure", Type: orgv1.RuleTeamStructure},
-		orgv1.Rule{Name: "owned", Type: orgv1.RulePlatformOwnership}))
+	ns := env.Namespace(t, "test-")
+	expiry := time.Now().Add(3 * time.Second).Truncate(time.Second)
+	tiger := builders.MakeTeam("tiger", ns).Function("Digital").Type("TigerTeam").ExpiresAt(expiry).Obj()
+	cdp := builders.MakePlatform("checkout", ns).Owner("tiger").Obj()
+	env.Create(t, tiger, cdp, builders.MakeGovernancePolicy("baseline", ns).Rules(
+		builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj(),
+		builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj()).Obj())
 
 	g.Eventually(func(g Gomega) { g.Expect(messages(g, tiger)).To(BeEmpty()) }, eventually).Should(Succeed())
 	g.Eventually(func(g Gomega) {
 		g.Expect(messages(g, tiger)).To(ConsistOf(HavePrefix(`baseline/structure: team "tiger": spec.expiresAt: team expired at`)))
 		g.Expect(messages(g, cdp)).To(ConsistOf(HavePrefix(`baseline/owned: platform "checkout": spec.ownerRef: owner team "tiger" expired at`)))
 	}, eventually, 50*time.Millisecond).Should(Succeed())
-	g.Expect(time.Now()).To(BeTemporally(">=", expiry.Time))
+	g.Expect(time.Now()).To(BeTemporally(">=", expiry))
+}
+
+// brokenCEL is a CEL rule on platforms that does not compile.
+func brokenCEL(name string) orgv1.Rule {
+	return builders.MakeCELRule(name, "object.spec.vendor ==", "never").MatchKinds(orgv1.KindPlatform).Obj()
 }
 
 func TestInvalidCELStallsItsPolicyWhileOtherRulesKeepWorking(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	gp := o.policy("custom", orgv1.EnforcementAudit,
-		orgv1.Rule{Name: "broken", Type: orgv1.RuleCEL, Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{"Platform"}},
-			CEL: &orgv1.CELRule{Expression: "object.spec.vendor ==", Message: "never"}},
-		orgv1.Rule{Name: "not-bool", Type: orgv1.RuleCEL, Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{"Platform"}},
-			CEL: &orgv1.CELRule{Expression: "'a string'"}},
-		orgv1.Rule{Name: "has-vendor", Type: orgv1.RuleCEL, Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{"Platform"}},
-			CEL: &orgv1.CELRule{Expression: "has(object.spec.vendor)", Message: "every platform names its vendor"}},
-		orgv1.Rule{Name: "owned", Type: orgv1.RulePlatformOwnership})
-	cdp := o.platform("cdp", "")
-	o.create(gp, cdp)
+	ns := env.Namespace(t, "test-")
+	gp := builders.MakeGovernancePolicy("custom", ns).Enforcement(orgv1.EnforcementAudit).Rules(
+		brokenCEL("broken"),
+		builders.MakeCELRule("not-bool", "'a string'", "").MatchKinds(orgv1.KindPlatform).Obj(),
+		builders.MakeCELRule("has-vendor", "has(object.spec.vendor)", "every platform names its vendor").MatchKinds(orgv1.KindPlatform).Obj(),
+		builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj(),
+	).Obj()
+	cdp := builders.MakePlatform("cdp", ns).Obj()
+	env.Create(t, gp, cdp)
 
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
 		g.Expect(gp.Status.ObservedGeneration).To(Equal(gp.Generation))
 		stalled := meta.FindStatusCondition(gp.Status.Conditions, orgv1.ConditionStalled)
 		g.Expect(stalled).NotTo(BeNil())
@@ -262,7 +232,7 @@ func TestInvalidCELStallsItsPolicyWhileOtherRulesKeepWorking(t *testing.T) {
 	}, eventually).Should(Succeed())
 	var events corev1.EventList
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.List(ctx, &events, client.InNamespace(o.ns))).To(Succeed())
+		g.Expect(env.Client.List(ctx, &events, client.InNamespace(ns))).To(Succeed())
 		g.Expect(eventsFor(events, "custom", "InvalidRule")).To(Equal(1))
 	}, eventually).Should(Succeed())
 
@@ -272,7 +242,7 @@ func TestInvalidCELStallsItsPolicyWhileOtherRulesKeepWorking(t *testing.T) {
 		gp.Spec.Rules[1].CEL.Expression = "true"
 	})
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
 		g.Expect(gp.Status.ObservedGeneration).To(Equal(gp.Generation))
 		g.Expect(meta.FindStatusCondition(gp.Status.Conditions, orgv1.ConditionStalled)).To(BeNil())
 		g.Expect(condition(gp, orgv1.ConditionReady)).To(Equal(metav1.ConditionTrue))
@@ -291,18 +261,16 @@ func eventsFor(events corev1.EventList, name, reason string) int {
 
 func TestRollupsAndTransitionEvents(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	organization := &orgv1.Organization{ObjectMeta: o.meta("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelCentralized}}
-	coe := o.team("coe", "Marketing", "CenterOfExcellence")
-	bu := o.team("bu-europe", "Marketing", "BusinessUnit")
-	cdp := o.platform("cdp", "coe")
-	cdp.Spec.SteeringCommitteeRef = &orgv1.SteeringCommitteeRef{Name: "steering"}
-	committee := &orgv1.SteeringCommittee{ObjectMeta: o.meta("steering"), Spec: orgv1.SteeringCommitteeSpec{
-		Members: []orgv1.CommitteeMember{{TeamRef: orgv1.TeamRef{Name: "coe"}}}}}
-	gp := o.policy("baseline", orgv1.EnforcementAudit,
-		orgv1.Rule{Name: "model", Type: orgv1.RuleOrganizationModel, Severity: "High"},
-		orgv1.Rule{Name: "coverage", Type: orgv1.RuleSteeringCommitteeCoverage})
-	o.create(organization, coe, bu, cdp, committee, gp)
+	ns := env.Namespace(t, "test-")
+	organization := builders.MakeOrganization("acme", ns).Model(orgv1.ModelCentralized).Obj()
+	coe := builders.MakeTeam("coe", ns).Type("CenterOfExcellence").Obj()
+	bu := builders.MakeTeam("bu-europe", ns).Type("BusinessUnit").Obj()
+	cdp := builders.MakePlatform("cdp", ns).Owner("coe").Committee("steering").Obj()
+	committee := builders.MakeSteeringCommittee("steering", ns).Members("coe").Obj()
+	gp := builders.MakeGovernancePolicy("baseline", ns).Enforcement(orgv1.EnforcementAudit).Rules(
+		builders.MakeRule("model", orgv1.RuleOrganizationModel).Severity(orgv1.SeverityHigh).Obj(),
+		builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Obj()).Obj()
+	env.Create(t, organization, coe, bu, cdp, committee, gp)
 
 	g.Eventually(func(g Gomega) {
 		g.Expect(messages(g, organization)).To(BeEmpty())
@@ -310,14 +278,14 @@ func TestRollupsAndTransitionEvents(t *testing.T) {
 		g.Expect(condition(organization, orgv1.ConditionCompliant)).To(Equal(metav1.ConditionTrue))
 	}, eventually).Should(Succeed())
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(committee), committee)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(committee), committee)).To(Succeed())
 		g.Expect(committee.Status.GovernedPlatforms).To(Equal(int32(1)))
 		g.Expect(committee.Status.MissingFunctions).To(Equal([]string{"IT", "Data", "Sales|Support"}))
 	}, eventually).Should(Succeed())
 
 	// A business unit starts owning a platform: the organization is now Hybrid
 	// in fact, contradicting its declared model.
-	o.create(o.platform("crm", "bu-europe"))
+	env.Create(t, builders.MakePlatform("crm", ns).Owner("bu-europe").Obj())
 	g.Eventually(func(g Gomega) {
 		g.Expect(messages(g, organization)).To(ConsistOf(
 			`baseline/model: organization "acme": spec.model: declared "Centralized" but platform ownership shows "Hybrid"`))
@@ -329,7 +297,7 @@ func TestRollupsAndTransitionEvents(t *testing.T) {
 		}))
 	}, eventually).Should(Succeed())
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(gp), gp)).To(Succeed())
 		g.Expect(gp.Status.Rules).To(Equal([]orgv1.RuleStatus{{Name: "model", Evaluated: 1, Violations: 1}, {Name: "coverage", Evaluated: 1, Violations: 3}}))
 	}, eventually).Should(Succeed())
 
@@ -340,7 +308,7 @@ func TestRollupsAndTransitionEvents(t *testing.T) {
 	g.Eventually(func(g Gomega) { g.Expect(messages(g, organization)).To(BeEmpty()) }, eventually).Should(Succeed())
 	g.Eventually(func(g Gomega) {
 		var events corev1.EventList
-		g.Expect(k8s.List(ctx, &events, client.InNamespace(o.ns))).To(Succeed())
+		g.Expect(env.Client.List(ctx, &events, client.InNamespace(ns))).To(Succeed())
 		g.Expect(eventsFor(events, "acme", orgv1.ReasonPolicyViolation)).To(Equal(1))
 		g.Expect(eventsFor(events, "acme", "Compliant")).To(Equal(1))
 	}, eventually).Should(Succeed())
@@ -348,17 +316,17 @@ func TestRollupsAndTransitionEvents(t *testing.T) {
 
 func TestReconciledObjectsAreCurrentForKstatus(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
+	ns := env.Namespace(t, "test-")
 	objs := []orgv1.Object{
-		&orgv1.Organization{ObjectMeta: o.meta("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelHybrid}},
-		o.team("it", "IT", "Department"),
-		o.platform("cdp", "missing-team"), // non-compliant, but Audit: still Current
-		&orgv1.SteeringCommittee{ObjectMeta: o.meta("steering")},
-		&orgv1.ResponsibilityMatrix{ObjectMeta: o.meta("raci")},
-		o.policy("baseline", orgv1.EnforcementAudit, orgv1.Rule{Name: "owned", Type: orgv1.RulePlatformOwnership}),
+		builders.MakeOrganization("acme", ns).Obj(),
+		builders.MakeTeam("it", ns).Function("IT").Obj(),
+		builders.MakePlatform("cdp", ns).Owner("missing-team").Obj(), // non-compliant, but Audit: still Current
+		builders.MakeSteeringCommittee("steering", ns).Obj(),
+		builders.MakeResponsibilityMatrix("raci", ns).Obj(),
+		builders.MakeGovernancePolicy("baseline", ns).Enforcement(orgv1.EnforcementAudit).Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj()).Obj(),
 	}
 	for _, obj := range objs {
-		o.create(obj)
+		env.Create(t, obj)
 	}
 	for _, obj := range objs {
 		reconciled(t, obj)
@@ -372,24 +340,24 @@ func TestReconciledObjectsAreCurrentForKstatus(t *testing.T) {
 
 func TestIdleControllerWritesNothing(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	team := o.team("it", "IT", "Department")
-	team.Spec.Lead = &orgv1.Person{Name: "Ana"} // a violation, so conditions carry messages
-	o.create(team, o.platform("cdp", "it"), o.platform("dam", "nobody"),
-		&orgv1.Organization{ObjectMeta: o.meta("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelHybrid}},
-		o.policy("baseline", orgv1.EnforcementAudit, orgv1.Rule{Name: "structure", Type: orgv1.RuleTeamStructure}))
+	ns := env.Namespace(t, "test-")
+	team := builders.MakeTeam("it", ns).Function("IT").Lead(builders.Person("Ana", "")).Obj() // a violation, so conditions carry messages
+	env.Create(t, team, builders.MakePlatform("cdp", ns).Owner("it").Obj(), builders.MakePlatform("dam", ns).Owner("nobody").Obj(),
+		builders.MakeOrganization("acme", ns).Obj(),
+		builders.MakeGovernancePolicy("baseline", ns).Enforcement(orgv1.EnforcementAudit).Rules(builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj()).Obj())
 	g.Eventually(func(g Gomega) { g.Expect(messages(g, team)).To(HaveLen(1)) }, eventually).Should(Succeed())
 
 	// Wait until writes settle (other tests' namespaces may still converge),
 	// then count over an idle period.
+	writes := &env.Manager.StatusWrites
 	g.Eventually(func() int64 {
-		before := statusWrites.Load()
+		before := writes.Load()
 		time.Sleep(time.Second)
-		return statusWrites.Load() - before
+		return writes.Load() - before
 	}, 3*eventually).Should(BeZero())
-	before := statusWrites.Load()
+	before := writes.Load()
 	time.Sleep(3 * time.Second)
-	if n := statusWrites.Load() - before; n != 0 {
+	if n := writes.Load() - before; n != 0 {
 		t.Errorf("an idle controller made %d status writes in 3s", n)
 	}
 	// Touching nothing that evaluation reads (an annotation) writes nothing either.
@@ -397,7 +365,7 @@ func TestIdleControllerWritesNothing(t *testing.T) {
 		team.Annotations = map[string]string{"note": strings.Repeat("x", 10)}
 	})
 	time.Sleep(time.Second)
-	if n := statusWrites.Load() - before; n != 0 {
+	if n := writes.Load() - before; n != 0 {
 		t.Errorf("an annotation change caused %d status writes", n)
 	}
 }
@@ -408,19 +376,14 @@ func TestIdleControllerWritesNothing(t *testing.T) {
 // levels away must reach its Organization.
 func TestOrganizationFollowsATeamAboveAnOwnerInAnotherNamespace(t *testing.T) {
 	g := NewWithT(t)
-	a, b, c := newOrg(t), newOrg(t), newOrg(t)
-	organization := &orgv1.Organization{ObjectMeta: a.meta("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelCentralized}}
-	shared := a.platform("shared", "it")
-	local := a.platform("local", "")
-	local.Spec.OwnerRef = &orgv1.TeamRef{Name: "squad", Namespace: b.ns}
-	squad := b.team("squad", "Marketing", "Department")
-	squad.Spec.ParentRef = &orgv1.TeamRef{Name: "unit", Namespace: c.ns}
-	unit := c.team("unit", "Marketing", "Department")
-	a.create(organization, a.team("it", "IT", "Department"), shared, local)
-	b.create(squad)
-	c.create(unit)
+	a, b, c := env.Namespace(t, "test-"), env.Namespace(t, "test-"), env.Namespace(t, "test-")
+	organization := builders.MakeOrganization("acme", a).Model(orgv1.ModelCentralized).Obj()
+	unit := builders.MakeTeam("unit", c).Obj()
+	env.Create(t, organization, builders.MakeTeam("it", a).Function("IT").Obj(),
+		builders.MakePlatform("shared", a).Owner("it").Obj(), builders.MakePlatform("local", a).Owner(b+"/squad").Obj(),
+		builders.MakeTeam("squad", b).Parent(c+"/unit").Obj(), unit)
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
 		g.Expect(organization.Status.InferredModel).To(Equal(orgv1.ModelCentralized))
 	}, eventually).Should(Succeed())
 
@@ -428,7 +391,7 @@ func TestOrganizationFollowsATeamAboveAnOwnerInAnotherNamespace(t *testing.T) {
 	// platform, a department another, so the organization is Hybrid.
 	update(g, unit, func() { unit.Spec.Type = orgv1.TeamTypeBusinessUnit })
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(organization), organization)).To(Succeed())
 		g.Expect(organization.Status.InferredModel).To(Equal(orgv1.ModelHybrid))
 	}, eventually).Should(Succeed())
 }

@@ -1,25 +1,16 @@
-package controllers
+package controllers_test
 
 import (
 	"testing"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
-
-func newNamespace(t *testing.T) string {
-	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
-	if err := k8s.Create(ctx, ns); err != nil {
-		t.Fatal(err)
-	}
-	return ns.Name
-}
 
 // reconciled waits until obj's status has observed its current generation
 // and returns the Ready condition.
@@ -28,7 +19,7 @@ func reconciled(t *testing.T, obj orgv1.Object) *metav1.Condition {
 	g := NewWithT(t)
 	var ready *metav1.Condition
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
 		g.Expect(obj.CommonStatus().ObservedGeneration).To(Equal(obj.GetGeneration()))
 		ready = meta.FindStatusCondition(obj.CommonStatus().Conditions, orgv1.ConditionReady)
 		g.Expect(ready).NotTo(BeNil())
@@ -37,23 +28,17 @@ func reconciled(t *testing.T, obj orgv1.Object) *metav1.Condition {
 }
 
 func TestEveryKindIsReconciledToObservedGenerationAndReady(t *testing.T) {
-	ns := newNamespace(t)
-	meta := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: ns} }
+	ns := env.Namespace(t, "test-")
 	objects := []orgv1.Object{
-		&orgv1.Organization{ObjectMeta: meta("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelHybrid}},
-		&orgv1.Team{ObjectMeta: meta("it"), Spec: orgv1.TeamSpec{Function: "IT", Type: "Department"}},
-		&orgv1.Platform{ObjectMeta: meta("cdp"), Spec: orgv1.PlatformSpec{Category: "CDP", OwnerRef: &orgv1.TeamRef{Name: "it"}}},
-		&orgv1.SteeringCommittee{ObjectMeta: meta("steering"), Spec: orgv1.SteeringCommitteeSpec{
-			Members: []orgv1.CommitteeMember{{TeamRef: orgv1.TeamRef{Name: "it"}}}}},
-		&orgv1.ResponsibilityMatrix{ObjectMeta: meta("cdp-raci"), Spec: orgv1.ResponsibilityMatrixSpec{
-			Activities: []orgv1.Activity{{Name: "Operate", Accountable: &orgv1.TeamRef{Name: "it"}}}}},
-		&orgv1.GovernancePolicy{ObjectMeta: meta("baseline"), Spec: orgv1.GovernancePolicySpec{
-			Rules: []orgv1.Rule{{Name: "owned", Type: orgv1.RulePlatformOwnership}}}},
+		builders.MakeOrganization("acme", ns).Obj(),
+		builders.MakeTeam("it", ns).Function("IT").Obj(),
+		builders.MakePlatform("cdp", ns).Category("CDP").Owner("it").Obj(),
+		builders.MakeSteeringCommittee("steering", ns).Members("it").Obj(),
+		builders.MakeResponsibilityMatrix("cdp-raci", ns).Activities(builders.MakeActivity("Operate").Accountable("it").Obj()).Obj(),
+		builders.MakeGovernancePolicy("baseline", ns).Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj()).Obj(),
 	}
 	for _, obj := range objects {
-		if err := k8s.Create(ctx, obj); err != nil {
-			t.Fatal(err)
-		}
+		env.Create(t, obj)
 	}
 	for _, obj := range objects {
 		ready := reconciled(t, obj)
@@ -67,16 +52,13 @@ func TestEveryKindIsReconciledToObservedGenerationAndReady(t *testing.T) {
 }
 
 func TestSpecChangeIsObservedWithoutMovingReadyTransition(t *testing.T) {
-	ns := newNamespace(t)
-	team := &orgv1.Team{ObjectMeta: metav1.ObjectMeta{Name: "data", Namespace: ns},
-		Spec: orgv1.TeamSpec{Function: "Data", Type: "Department"}}
-	if err := k8s.Create(ctx, team); err != nil {
-		t.Fatal(err)
-	}
+	ns := env.Namespace(t, "test-")
+	team := builders.MakeTeam("data", ns).Function("Data").Obj()
+	env.Create(t, team)
 	first := reconciled(t, team)
 
 	team.Spec.DisplayName = "Équipe Données"
-	if err := k8s.Update(ctx, team); err != nil {
+	if err := env.Client.Update(ctx, team); err != nil {
 		t.Fatal(err)
 	}
 	if team.Generation != 2 {

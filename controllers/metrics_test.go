@@ -1,4 +1,4 @@
-package controllers
+package controllers_test
 
 import (
 	"testing"
@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 // series reads one metric family from the manager's registry as
@@ -52,15 +53,15 @@ func value(m *dto.Metric) float64 {
 
 func TestViolationsGaugeFollowsFindings(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	p1, p2 := o.platform("a", "ghost"), o.platform("b", "ghost")
-	o.create(p1, p2, o.policy("baseline", "Audit", ruleOwned))
-	key := "enforcement=Audit,kind=Platform,namespace=" + o.ns + ",policy=baseline,rule=owned,severity=High,"
-	integrity := "enforcement=Audit,kind=Platform,namespace=" + o.ns + ",policy=builtin,rule=integrity,severity=High,"
+	ns := env.Namespace(t, "test-")
+	env.Create(t, builders.MakePlatform("a", ns).Owner("ghost").Obj(), builders.MakePlatform("b", ns).Owner("ghost").Obj(),
+		builders.MakeGovernancePolicy("baseline", ns).Enforcement(orgv1.EnforcementAudit).Rules(owned()).Obj())
+	key := "enforcement=Audit,kind=Platform,namespace=" + ns + ",policy=baseline,rule=owned,severity=High,"
+	integrity := "enforcement=Audit,kind=Platform,namespace=" + ns + ",policy=builtin,rule=integrity,severity=High,"
 	g.Eventually(func() map[string]float64 { return series(t, "orgplane_violations") }, eventually).Should(
 		And(HaveKeyWithValue(key, 2.0), HaveKeyWithValue(integrity, 2.0)))
 
-	o.create(o.team("ghost", "IT", "Department"))
+	env.Create(t, builders.MakeTeam("ghost", ns).Function("IT").Obj())
 	g.Eventually(func() map[string]float64 { return series(t, "orgplane_violations") }, eventually).ShouldNot(
 		Or(HaveKey(key), HaveKey(integrity)), "series of mended violations are withdrawn")
 
@@ -70,9 +71,9 @@ func TestViolationsGaugeFollowsFindings(t *testing.T) {
 
 func TestViolationsGaugeCarriesTheEnforcement(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
-	o.create(o.platform("a", ""), o.policy("strict", orgv1.EnforcementEnforce, ruleOwned))
-	key := "enforcement=Enforce,kind=Platform,namespace=" + o.ns + ",policy=strict,rule=owned,severity=High,"
+	ns := env.Namespace(t, "test-")
+	env.Create(t, builders.MakePlatform("a", ns).Obj(), builders.MakeGovernancePolicy("strict", ns).Enforcement(orgv1.EnforcementEnforce).Rules(owned()).Obj())
+	key := "enforcement=Enforce,kind=Platform,namespace=" + ns + ",policy=strict,rule=owned,severity=High,"
 	g.Eventually(func() map[string]float64 { return series(t, "orgplane_violations") }, eventually).Should(HaveKeyWithValue(key, 1.0))
 }
 
@@ -81,20 +82,19 @@ func TestViolationsGaugeCarriesTheEnforcement(t *testing.T) {
 // and withdrawn when a stalled policy is deleted.
 func TestStalledGaugeFollowsTheCondition(t *testing.T) {
 	g := NewWithT(t)
-	o := newOrg(t)
+	ns := env.Namespace(t, "test-")
 	broken := func(name string) *orgv1.GovernancePolicy {
-		return o.policy(name, orgv1.EnforcementAudit, orgv1.Rule{Name: "broken", Type: orgv1.RuleCEL, Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{"Platform"}},
-			CEL: &orgv1.CELRule{Expression: "object.spec.vendor ==", Message: "never"}})
+		return builders.MakeGovernancePolicy(name, ns).Enforcement(orgv1.EnforcementAudit).Rules(brokenCEL("broken")).Obj()
 	}
 	fixed, deleted := broken("fixed"), broken("deleted")
-	o.create(fixed, deleted)
-	key := "kind=GovernancePolicy,namespace=" + o.ns + ","
+	env.Create(t, fixed, deleted)
+	key := "kind=GovernancePolicy,namespace=" + ns + ","
 	stalled := func() map[string]float64 { return series(t, "orgplane_stalled_objects") }
 	g.Eventually(stalled, eventually).Should(HaveKeyWithValue(key, 2.0))
 
 	update(g, fixed, func() { fixed.Spec.Rules[0].CEL.Expression = "true" })
 	g.Eventually(stalled, eventually).Should(HaveKeyWithValue(key, 1.0))
 
-	g.Expect(k8s.Delete(ctx, deleted)).To(Succeed())
+	g.Expect(env.Client.Delete(ctx, deleted)).To(Succeed())
 	g.Eventually(stalled, eventually).ShouldNot(HaveKey(key), "the series of a namespace with no stalled object is withdrawn")
 }

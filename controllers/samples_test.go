@@ -1,15 +1,14 @@
-package controllers
+package controllers_test
 
 import (
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	. "github.com/onsi/gomega"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // TestSamplesConvergeToTheFindingsTheREADMEPredicts applies config/samples
@@ -17,20 +16,16 @@ import (
 // controller writes with the list in the README.
 func TestSamplesConvergeToTheFindingsTheREADMEPredicts(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t)
-	out, err := exec.Command("kubectl", "--kubeconfig", env.Kubeconfig, "apply", "-n", ns,
-		"-k", filepath.Join(testenv.Root(), "config", "samples")).CombinedOutput()
-	if err != nil {
-		t.Fatalf("kubectl apply: %v\n%s", err, out)
-	}
-	want, err := testenv.SamplesFindings()
+	ns := env.Namespace(t, "test-")
+	env.ApplySamples(t, ns)
+	want, err := repo.SamplesFindings()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	g.Eventually(func(g Gomega) {
 		var err error
-		got, err = testenv.Findings(ctx, k8s, ns)
+		got, err = testenv.Findings(ctx, env.Client, ns)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(got).To(Equal(want))
 	}, 2*eventually, 100*time.Millisecond).Should(Succeed(), func() string { return cmp.Diff(want, got) })

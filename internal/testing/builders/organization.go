@@ -1,0 +1,47 @@
+package builders
+
+import orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+
+// OrganizationWrapper builds an Organization.
+type OrganizationWrapper struct{ orgv1.Organization }
+
+// MakeOrganization is a Hybrid organization.
+func MakeOrganization(name, namespace string) *OrganizationWrapper {
+	return &OrganizationWrapper{orgv1.Organization{
+		ObjectMeta: objectMeta(name, namespace),
+		Spec:       orgv1.OrganizationSpec{Model: orgv1.ModelHybrid},
+	}}
+}
+
+// Obj returns the Organization.
+func (w *OrganizationWrapper) Obj() *orgv1.Organization { return &w.Organization }
+
+// DisplayName sets spec.displayName.
+func (w *OrganizationWrapper) DisplayName(s string) *OrganizationWrapper {
+	w.Spec.DisplayName = s
+	return w
+}
+
+// Model sets the declared spec.model.
+func (w *OrganizationWrapper) Model(m orgv1.OrganizationModel) *OrganizationWrapper {
+	w.Spec.Model = m
+	return w
+}
+
+// Martech sets spec.martechModel.
+func (w *OrganizationWrapper) Martech(m orgv1.MartechModel) *OrganizationWrapper {
+	w.Spec.MartechModel = m
+	return w
+}
+
+// Executive adds an executive.
+func (w *OrganizationWrapper) Executive(role string, p orgv1.Person) *OrganizationWrapper {
+	w.Spec.Executives = append(w.Spec.Executives, orgv1.Executive{Role: role, Person: p})
+	return w
+}
+
+// Label sets a label.
+func (w *OrganizationWrapper) Label(key, value string) *OrganizationWrapper {
+	meta{&w.ObjectMeta}.label(key, value)
+	return w
+}

@@ -1,0 +1,264 @@
+package testenv
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync/atomic"
+	"testing"
+
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/controllers"
+	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/policy"
+	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
+	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
+	"github.com/orgplane/orgplane/internal/webhooks"
+)
+
+// Manager is a running manager with orgplane's field indexes and
+// reconcilers, and its webhooks when the environment installed them
+// (WithWebhooks), on a scheme of its own as main's. Its client counts what
+// it writes.
+type Manager struct {
+	ctrl.Manager
+	// StatusWrites counts its writes of a status subresource.
+	StatusWrites atomic.Int64
+	// ReportWrites counts its creates, updates, patches and deletes of
+	// policy reports (either API).
+	ReportWrites atomic.Int64
+	// MetricsURL is its metrics endpoint, when WithSecureMetrics serves it.
+	MetricsURL string
+	// Logs holds what it logged, when started by NewManager.
+	Logs *Lines
+
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// ManagerOption adjusts a manager, as main's flags do.
+type ManagerOption func(*managerOptions)
+
+type managerOptions struct {
+	reconcilers   controllers.Options
+	qps           float32
+	burst         int
+	secureMetrics bool
+	logger        *logr.Logger
+}
+
+// WithConcurrency sets the workers per kind (--concurrency); 2 unless set.
+func WithConcurrency(n int) ManagerOption {
+	return func(o *managerOptions) { o.reconcilers.MaxConcurrentReconciles = n }
+}
+
+// WithReportAPI keeps the policy reports of an API per namespace
+// (--report-api); none unless set.
+func WithReportAPI(api string) ManagerOption {
+	return func(o *managerOptions) { o.reconcilers.ReportAPI = api }
+}
+
+// WithClientLimits sets the manager's queries per second and burst to the
+// apiserver (--kube-api-qps, --kube-api-burst); envtest's 1000 and 2000
+// unless set.
+func WithClientLimits(qps float32, burst int) ManagerOption {
+	return func(o *managerOptions) { o.qps, o.burst = qps, burst }
+}
+
+// WithSecureMetrics serves the manager's metrics as the deployed manager
+// does (--metrics-secure): HTTPS with a self-signed certificate, callers
+// authenticated with TokenReviews and authorized with SubjectAccessReviews,
+// on a free local port that Manager.MetricsURL names. Without it, the
+// manager serves no metrics.
+func WithSecureMetrics() ManagerOption {
+	return func(o *managerOptions) { o.secureMetrics = true }
+}
+
+func withLogger(l logr.Logger) ManagerOption {
+	return func(o *managerOptions) { o.logger = &l }
+}
+
+// NewManager starts a manager for one test, and stops it when the test
+// ends; what it logged is printed if the test failed.
+func (e *Env) NewManager(t testing.TB, opts ...ManagerOption) *Manager {
+	t.Helper()
+	logs := &Lines{}
+	m, err := e.StartManager(t.Context(), append(opts, withLogger(logs.Logger()))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Logs = logs
+	t.Cleanup(func() {
+		if err := m.Stop(); err != nil {
+			t.Errorf("manager: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("the manager's log:\n%s", logs)
+		}
+	})
+	return m
+}
+
+// StartManager starts a manager and waits until its cache has synced; it
+// runs until Stop or until ctx is done.
+func (e *Env) StartManager(ctx context.Context, opts ...ManagerOption) (*Manager, error) {
+	o := managerOptions{reconcilers: controllers.Options{MaxConcurrentReconciles: 2}}
+	for _, f := range opts {
+		f(&o)
+	}
+	m := &Manager{done: make(chan error, 1)}
+	mgr, metricsURL, err := e.newManager(m, o)
+	if err != nil {
+		return nil, err
+	}
+	m.Manager, m.MetricsURL = mgr, metricsURL
+	if err := e.setup(ctx, mgr, o.reconcilers); err != nil {
+		return nil, err
+	}
+	ctx, m.cancel = context.WithCancel(ctx)
+	go func() { m.done <- mgr.Start(ctx) }()
+	if !mgr.GetCache().WaitForCacheSync(ctx) {
+		return nil, errors.Join(errors.New("the manager's cache did not sync"), m.Stop())
+	}
+	return m, nil
+}
+
+// newManager makes the manager, with a client that counts into m.
+func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, error) {
+	scheme := runtime.NewScheme()
+	if err := errors.Join(clientgoscheme.AddToScheme(scheme), orgv1.AddToScheme(scheme)); err != nil {
+		return nil, "", err
+	}
+	cfg := rest.CopyConfig(e.Config)
+	if o.qps != 0 {
+		cfg.QPS, cfg.Burst = o.qps, o.burst
+	}
+	opts := ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		// A process may start several managers, each with the same
+		// controllers.
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
+		NewClient: func(cfg *rest.Config, opts client.Options) (client.Client, error) {
+			c, err := client.NewWithWatch(cfg, opts)
+			if err != nil {
+				return nil, err
+			}
+			return interceptor.NewClient(c, m.countWrites()), nil
+		},
+	}
+	if o.logger != nil {
+		opts.Logger = *o.logger
+	}
+	var metricsURL string
+	if o.secureMetrics {
+		// The metrics server does not tell which port it bound, so take a
+		// free one and hand it over.
+		addr, err := freeAddress()
+		if err != nil {
+			return nil, "", err
+		}
+		opts.Metrics = metricsserver.Options{BindAddress: addr, SecureServing: true, FilterProvider: filters.WithAuthenticationAndAuthorization}
+		metricsURL = "https://" + addr + "/metrics"
+	}
+	if e.webhooks {
+		wio := &e.WebhookInstallOptions
+		opts.WebhookServer = webhook.NewServer(webhook.Options{
+			Host: wio.LocalServingHost, Port: wio.LocalServingPort, CertDir: wio.LocalServingCertDir,
+		})
+	}
+	mgr, err := ctrl.NewManager(cfg, opts)
+	return mgr, metricsURL, err
+}
+
+// setup registers what main's setupIndexes, setupWebhooks and
+// setupReconcilers register: the webhooks judge with the reconcilers'
+// engine.
+func (e *Env) setup(ctx context.Context, mgr ctrl.Manager, opts controllers.Options) error {
+	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	if e.webhooks {
+		engine, err := policy.NewEngine(policy.Options{})
+		if err == nil {
+			err = webhooks.SetupWebhooks(mgr, engine)
+		}
+		if err != nil {
+			return err
+		}
+		opts.Engine = engine
+	}
+	return controllers.SetupReconcilers(mgr, opts)
+}
+
+func freeAddress() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	return l.Addr().String(), l.Close()
+}
+
+// Stop stops the manager and waits for it; again, it does nothing.
+func (m *Manager) Stop() error {
+	if m.cancel == nil {
+		return nil
+	}
+	m.cancel()
+	m.cancel = nil
+	return <-m.done
+}
+
+// countWrites counts status and report writes into m.
+func (m *Manager) countWrites() interceptor.Funcs {
+	report := func(obj client.Object) {
+		switch obj.(type) {
+		case *v1alpha2.PolicyReport, *openreportsv1alpha1.Report:
+			m.ReportWrites.Add(1)
+		}
+	}
+	return interceptor.Funcs{
+		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			report(obj)
+			return c.Create(ctx, obj, opts...)
+		},
+		Update: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.UpdateOption) error {
+			report(obj)
+			return c.Update(ctx, obj, opts...)
+		},
+		Patch: func(ctx context.Context, c client.WithWatch, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
+			report(obj)
+			return c.Patch(ctx, obj, patch, opts...)
+		},
+		Delete: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.DeleteOption) error {
+			report(obj)
+			return c.Delete(ctx, obj, opts...)
+		},
+		DeleteAllOf: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.DeleteAllOfOption) error {
+			report(obj)
+			return c.DeleteAllOf(ctx, obj, opts...)
+		},
+		SubResourceUpdate: func(ctx context.Context, c client.Client, sub string, obj client.Object, opts ...client.SubResourceUpdateOption) error {
+			m.StatusWrites.Add(1)
+			return c.SubResource(sub).Update(ctx, obj, opts...)
+		},
+		SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+			m.StatusWrites.Add(1)
+			return c.SubResource(sub).Patch(ctx, obj, patch, opts...)
+		},
+	}
+}
