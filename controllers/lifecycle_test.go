@@ -29,14 +29,7 @@ func reconciled(t *testing.T, obj orgv1.Object) *metav1.Condition {
 
 func TestEveryKindIsReconciledToObservedGenerationAndReady(t *testing.T) {
 	ns := env.Namespace(t, "test-")
-	objects := []orgv1.Object{
-		builders.MakeOrganization("acme", ns).Obj(),
-		builders.MakeTeam("it", ns).Function("IT").Obj(),
-		builders.MakePlatform("cdp", ns).Category("CDP").Owner("it").Obj(),
-		builders.MakeSteeringCommittee("steering", ns).Members("it").Obj(),
-		builders.MakeResponsibilityMatrix("cdp-raci", ns).Activities(builders.MakeActivity("Operate").Accountable("it").Obj()).Obj(),
-		builders.MakeGovernancePolicy("baseline", ns).Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj()).Obj(),
-	}
+	objects := builders.EveryKind(ns)
 	for _, obj := range objects {
 		env.Create(t, obj)
 	}

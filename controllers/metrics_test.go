@@ -4,52 +4,11 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
-	dto "github.com/prometheus/client_model/go"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
-
-// series reads one metric family from the manager's registry as
-// label-set -> value, without creating series as WithLabelValues would.
-func series(t *testing.T, name string) map[string]float64 {
-	t.Helper()
-	families, err := metrics.Registry.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			out[labelString(m)] = value(m)
-		}
-	}
-	return out
-}
-
-func labelString(m *dto.Metric) string {
-	s := ""
-	for _, l := range m.GetLabel() {
-		s += l.GetName() + "=" + l.GetValue() + ","
-	}
-	return s
-}
-
-func value(m *dto.Metric) float64 {
-	switch {
-	case m.Gauge != nil:
-		return m.Gauge.GetValue()
-	case m.Counter != nil:
-		return m.Counter.GetValue()
-	case m.Histogram != nil:
-		return float64(m.Histogram.GetSampleCount())
-	}
-	return 0
-}
 
 func TestViolationsGaugeFollowsFindings(t *testing.T) {
 	g := NewWithT(t)
@@ -58,15 +17,15 @@ func TestViolationsGaugeFollowsFindings(t *testing.T) {
 		builders.MakeGovernancePolicy("baseline", ns).Enforcement(orgv1.EnforcementAudit).Rules(owned()).Obj())
 	key := "enforcement=Audit,kind=Platform,namespace=" + ns + ",policy=baseline,rule=owned,severity=High,"
 	integrity := "enforcement=Audit,kind=Platform,namespace=" + ns + ",policy=builtin,rule=integrity,severity=High,"
-	g.Eventually(func() map[string]float64 { return series(t, "orgplane_violations") }, eventually).Should(
+	g.Eventually(func() map[string]float64 { return testenv.Series(t, "orgplane_violations") }, eventually).Should(
 		And(HaveKeyWithValue(key, 2.0), HaveKeyWithValue(integrity, 2.0)))
 
 	env.Create(t, builders.MakeTeam("ghost", ns).Function("IT").Obj())
-	g.Eventually(func() map[string]float64 { return series(t, "orgplane_violations") }, eventually).ShouldNot(
+	g.Eventually(func() map[string]float64 { return testenv.Series(t, "orgplane_violations") }, eventually).ShouldNot(
 		Or(HaveKey(key), HaveKey(integrity)), "series of mended violations are withdrawn")
 
-	g.Expect(series(t, "orgplane_evaluations_total")).To(HaveKeyWithValue("kind=Platform,result=violating,", BeNumerically(">", 0)))
-	g.Expect(series(t, "orgplane_evaluation_duration_seconds")).To(HaveKeyWithValue("kind=Platform,", BeNumerically(">", 0)))
+	g.Expect(testenv.Series(t, "orgplane_evaluations_total")).To(HaveKeyWithValue("kind=Platform,result=violating,", BeNumerically(">", 0)))
+	g.Expect(testenv.Series(t, "orgplane_evaluation_duration_seconds")).To(HaveKeyWithValue("kind=Platform,", BeNumerically(">", 0)))
 }
 
 func TestViolationsGaugeCarriesTheEnforcement(t *testing.T) {
@@ -74,7 +33,7 @@ func TestViolationsGaugeCarriesTheEnforcement(t *testing.T) {
 	ns := env.Namespace(t, "test-")
 	env.Create(t, builders.MakePlatform("a", ns).Obj(), builders.MakeGovernancePolicy("strict", ns).Enforcement(orgv1.EnforcementEnforce).Rules(owned()).Obj())
 	key := "enforcement=Enforce,kind=Platform,namespace=" + ns + ",policy=strict,rule=owned,severity=High,"
-	g.Eventually(func() map[string]float64 { return series(t, "orgplane_violations") }, eventually).Should(HaveKeyWithValue(key, 1.0))
+	g.Eventually(func() map[string]float64 { return testenv.Series(t, "orgplane_violations") }, eventually).Should(HaveKeyWithValue(key, 1.0))
 }
 
 // TestStalledGaugeFollowsTheCondition checks the gauge the Stalled alert
@@ -89,7 +48,7 @@ func TestStalledGaugeFollowsTheCondition(t *testing.T) {
 	fixed, deleted := broken("fixed"), broken("deleted")
 	env.Create(t, fixed, deleted)
 	key := "kind=GovernancePolicy,namespace=" + ns + ","
-	stalled := func() map[string]float64 { return series(t, "orgplane_stalled_objects") }
+	stalled := func() map[string]float64 { return testenv.Series(t, "orgplane_stalled_objects") }
 	g.Eventually(stalled, eventually).Should(HaveKeyWithValue(key, 2.0))
 
 	update(g, fixed, func() { fixed.Spec.Rules[0].CEL.Expression = "true" })

@@ -19,7 +19,7 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/manifest"
 	"github.com/orgplane/orgplane/internal/policy"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 var now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -92,12 +92,12 @@ func ruleErrors(res *Result) []string {
 // the findings the README lists, which the controllers' suite checks the
 // controller converges to: the plugin and the controller agree.
 func TestSamplesMatchREADME(t *testing.T) {
-	want, err := testenv.SamplesFindings()
+	want, err := repo.SamplesFindings()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, f := range evaluate(t, "acme-retail", filepath.Join(testenv.Root(), "config", "samples")).Findings() {
+	for _, f := range evaluate(t, "acme-retail", repo.Path("config", "samples")).Findings() {
 		v := f.Violation
 		got = append(got, fmt.Sprintf("%s/%s %s %s/%s %s", f.Object.Kind, f.Object.Name, v.Severity, v.Policy, v.Rule, v.Message))
 	}

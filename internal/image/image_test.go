@@ -26,7 +26,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 var spec = Spec{Version: "v0.2.0", Revision: "0123456789abcdef0123456789abcdef01234567", Created: time.Unix(1767225600, 0).UTC()}
@@ -42,7 +42,7 @@ func TestBuildIsReproducible(t *testing.T) {
 	dir := t.TempDir()
 	var bins []Binary
 	for _, p := range platforms {
-		path, err := BuildManager(context.Background(), testenv.Root(), filepath.Join(dir, "bin"), p, spec.Version, spec.Revision)
+		path, err := BuildManager(context.Background(), repo.Root(), filepath.Join(dir, "bin"), p, spec.Version, spec.Revision)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +91,7 @@ func TestBuildManagerIsReproducible(t *testing.T) {
 	p := v1.Platform{OS: "linux", Architecture: runtime.GOARCH}
 	var bins [2][]byte
 	for i := range bins {
-		path, err := BuildManager(context.Background(), testenv.Root(), t.TempDir(), p, spec.Version, spec.Revision)
+		path, err := BuildManager(context.Background(), repo.Root(), t.TempDir(), p, spec.Version, spec.Revision)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 // The loader reads required fields off the Go types and applies defaults in
@@ -28,7 +28,7 @@ type crdSchema struct {
 
 func crdSchemas(t *testing.T) []crdSchema {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(testenv.Root(), "config", "crd", "bases", "*.yaml"))
+	files, err := filepath.Glob(repo.Path("config", "crd", "bases", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no CRDs: %v", err)
 	}

@@ -19,7 +19,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 func meta(ns, name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespace: ns, Name: name} }
@@ -151,11 +151,11 @@ func TestDOTParses(t *testing.T) {
 	}
 }
 
-// needTool stops a test whose outside tool is missing (testenv.NeedTool),
+// needTool stops a test whose outside tool is missing (repo.NeedTool),
 // naming `make test-tools`, which installs them.
 func needTool(t *testing.T, missing string) {
 	t.Helper()
-	testenv.NeedTool(t, missing, "test-tools")
+	repo.NeedTool(t, missing, "test-tools")
 }
 
 // parseMermaid runs the official Mermaid parser (hack/mermaid/parse.mjs, on
@@ -167,7 +167,7 @@ func parseMermaid(t *testing.T, src string, args ...string) (string, error) {
 	if err != nil {
 		needTool(t, "Node.js (node) is not on the PATH")
 	}
-	root := testenv.Root()
+	root := repo.Root()
 	if _, err := os.Stat(filepath.Join(root, "bin", "mermaid", "node_modules", "mermaid", "package.json")); err != nil {
 		needTool(t, "the Mermaid parser is not installed in bin/mermaid")
 	}

@@ -1,8 +1,9 @@
 package policy
 
 import (
-	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"golang.org/x/text/unicode/norm"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
 // Teams form a hierarchy through parentRef. Objects are compared by

@@ -17,7 +17,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -32,7 +32,7 @@ func fixture(t *testing.T) []client.Object {
 		t.Fatal(err)
 	}
 	decode := serializer.NewCodecFactory(scheme).UniversalDeserializer().Decode
-	files, err := filepath.Glob(filepath.Join(testenv.Root(), "config", "samples", "org_*.yaml"))
+	files, err := filepath.Glob(repo.Path("config", "samples", "org_*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples: %v", err)
 	}

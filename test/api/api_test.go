@@ -2,39 +2,32 @@ package api_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 func TestUnicodeNamesRoundTripByteForByte(t *testing.T) {
-	ns := namespace(t, "unicode")
+	ns := env.Namespace(t, "unicode")
 	names := []string{"Équipe Données", "Zoë Ñúñez-Ångström", "李雷", "Ελένη Παπαδοπούλου", "Nadia Ağaoğlu 🙂"}
-	team := &orgv1.Team{
-		ObjectMeta: metav1.ObjectMeta{Name: "donnees", Namespace: ns},
-		Spec: orgv1.TeamSpec{
-			DisplayName: names[0], Function: "Data", Type: "Department",
-			Lead: &orgv1.Person{Name: names[1], Email: "zoe@example.fr"},
-		},
-	}
+	w := builders.MakeTeam("donnees", ns).DisplayName(names[0]).Function("Data").
+		Lead(orgv1.Person{Name: names[1], Email: "zoe@example.fr"})
 	for _, n := range names[1:] {
-		team.Spec.Members = append(team.Spec.Members, orgv1.Person{Name: n})
+		w.Members(builders.Person(n, ""))
 	}
-	if err := k8s.Create(ctx, team); err != nil {
-		t.Fatal(err)
-	}
+	team := w.Obj()
+	env.Create(t, team)
 	got := &orgv1.Team{}
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(team), got); err != nil {
+	if err := env.Client.Get(ctx, client.ObjectKeyFromObject(team), got); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(team.Spec, got.Spec); diff != "" {
@@ -46,41 +39,23 @@ func TestUnicodeNamesRoundTripByteForByte(t *testing.T) {
 }
 
 func TestDefaultsAreApplied(t *testing.T) {
-	ns := namespace(t, "defaults")
-	p := &orgv1.Platform{ObjectMeta: metav1.ObjectMeta{Name: "cdp", Namespace: ns}, Spec: orgv1.PlatformSpec{Category: "CDP"}}
-	if err := k8s.Create(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	ns := env.Namespace(t, "defaults")
+	p := builders.MakePlatform("cdp", ns).Category("CDP").Obj()
+	env.Create(t, p)
 	if p.Spec.Tier != orgv1.TierEngagement || p.Spec.Scope != "Global" {
 		t.Errorf("platform defaults: tier %q scope %q, want Engagement Global", p.Spec.Tier, p.Spec.Scope)
 	}
-	gp := &orgv1.GovernancePolicy{
-		ObjectMeta: metav1.ObjectMeta{Name: "baseline", Namespace: ns},
-		Spec:       orgv1.GovernancePolicySpec{Rules: []orgv1.Rule{{Name: "owned", Type: orgv1.RulePlatformOwnership}}},
-	}
-	if err := k8s.Create(ctx, gp); err != nil {
-		t.Fatal(err)
-	}
+	gp := builders.MakeGovernancePolicy("baseline", ns).Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj()).Obj()
+	env.Create(t, gp)
 	if gp.Spec.Enforcement != orgv1.EnforcementAudit || gp.Spec.Rules[0].Severity != orgv1.SeverityMedium {
 		t.Errorf("policy defaults: enforcement %q severity %q, want Audit Medium", gp.Spec.Enforcement, gp.Spec.Rules[0].Severity)
 	}
 }
 
-// kubectl runs kubectl against the test control plane, as a user would.
-func kubectl(t *testing.T, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("kubectl", append([]string{"--kubeconfig", env.Kubeconfig}, args...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("kubectl %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
 func TestEverySampleApplies(t *testing.T) {
-	ns := namespace(t, "samples")
-	dir := filepath.Join(testenv.Root(), "config", "samples")
-	kubectl(t, "apply", "-n", ns, "-k", dir)
+	ns := env.Namespace(t, "samples")
+	env.ApplySamples(t, ns)
+	dir := repo.Path("config", "samples")
 
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
@@ -91,45 +66,34 @@ func TestEverySampleApplies(t *testing.T) {
 			continue
 		}
 		// Each file also applies on its own, so users can copy any one of them.
-		kubectl(t, "apply", "--dry-run=server", "-n", ns, "-f", f)
+		env.Kubectl(t, "apply", "--dry-run=server", "-n", ns, "-f", f)
 	}
 	for _, kind := range []string{"organizations", "teams", "platforms", "steeringcommittees", "responsibilitymatrices", "governancepolicies"} {
-		if out := kubectl(t, "get", kind, "-n", ns, "-o", "name"); out == "" {
+		if out := env.Kubectl(t, "get", kind, "-n", ns, "-o", "name"); out == "" {
 			t.Errorf("the samples hold no %s", kind)
 		}
 	}
 }
 
 func TestDefaultKustomizationAppliesServerSide(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(testenv.Root(), "config", "default", "kustomization.yaml")); err != nil {
+	if _, err := os.Stat(repo.Path("config", "default", "kustomization.yaml")); err != nil {
 		t.Fatal(err)
 	}
 	// The namespace must exist for a server-side dry run of the objects in it.
-	kubectl(t, "create", "namespace", "orgplane-system")
-	kubectl(t, "apply", "--dry-run=server", "-k", filepath.Join(testenv.Root(), "config", "default"))
+	env.Namespace(t, "orgplane-system")
+	env.Kubectl(t, "apply", "--dry-run=server", "-k", repo.Path("config", "default"))
 }
 
 // Before any controller evaluates them (no manager runs in this suite), every
 // kind reads InProgress for kstatus-based tools (Flux, kpt, cli-utils): the
 // schema defaults status.observedGeneration to 0, behind metadata.generation.
 func TestUnevaluatedObjectsAreInProgressForKstatus(t *testing.T) {
-	ns := namespace(t, "kstatus")
-	m := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: ns} }
-	for _, obj := range []client.Object{
-		&orgv1.Organization{ObjectMeta: m("acme"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelHybrid}},
-		&orgv1.Team{ObjectMeta: m("it"), Spec: orgv1.TeamSpec{Function: "IT", Type: "Department"}},
-		&orgv1.Platform{ObjectMeta: m("cdp"), Spec: orgv1.PlatformSpec{Category: "CDP"}},
-		&orgv1.SteeringCommittee{ObjectMeta: m("steering")},
-		&orgv1.ResponsibilityMatrix{ObjectMeta: m("raci")},
-		&orgv1.GovernancePolicy{ObjectMeta: m("baseline"), Spec: orgv1.GovernancePolicySpec{
-			Rules: []orgv1.Rule{{Name: "owned", Type: orgv1.RulePlatformOwnership}}}},
-	} {
-		if err := k8s.Create(ctx, obj); err != nil {
-			t.Fatal(err)
-		}
+	ns := env.Namespace(t, "kstatus")
+	for _, obj := range builders.EveryKind(ns) {
+		env.Create(t, obj)
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(orgv1.GroupVersion.WithKind(reflect.TypeOf(obj).Elem().Name()))
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), u); err != nil {
+		if err := env.Client.Get(ctx, client.ObjectKeyFromObject(obj), u); err != nil {
 			t.Fatal(err)
 		}
 		res, err := status.Compute(u)

@@ -5,9 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 )
@@ -20,16 +18,7 @@ func createYAML(t *testing.T, ns, manifest string) error {
 		t.Fatalf("test manifest does not parse: %v\n%s", err, manifest)
 	}
 	obj.SetNamespace(ns)
-	return k8s.Create(ctx, obj)
-}
-
-func namespace(t *testing.T, name string) string {
-	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
-	if err := k8s.Create(ctx, ns); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
-	}
-	return name
+	return env.Client.Create(ctx, obj)
 }
 
 // listOf renders n YAML flow-sequence items from a format with one %d.
@@ -42,7 +31,7 @@ func listOf(n int, format string) string {
 }
 
 func TestInvalidManifestsAreRejectedNamingTheField(t *testing.T) {
-	ns := namespace(t, "invalid-manifests")
+	ns := env.Namespace(t, "invalid-manifests")
 	long := func(n int) string { return strings.Repeat("x", n) }
 	tests := []struct {
 		name     string

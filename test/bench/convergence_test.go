@@ -13,93 +13,62 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
-	"sigs.k8s.io/controller-runtime/pkg/config"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/controllers"
-	"github.com/orgplane/orgplane/internal/cachegraph"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
-var (
-	env    *testenv.Env
-	scheme = runtime.NewScheme()
-)
+var env *testenv.Env
 
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
 		os.Exit(m.Run())
 	}
-	ctrl.SetLogger(logr.Discard())
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = orgv1.AddToScheme(scheme)
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = env.Stop()
-	os.Exit(code)
+	testenv.Main(m, &env)
 }
 
 // orgOf builds a generated org: teams under business units and a CoE,
 // platforms owned and operated across them (some owners missing), committees,
 // matrices and one policy with every built-in rule type.
 func orgOf(ns string, teams int) []client.Object {
-	m := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: ns} }
+	rule := func(name string, t orgv1.RuleType) orgv1.Rule { return builders.MakeRule(name, t).Obj() }
+	rules := []orgv1.Rule{
+		rule("owned", orgv1.RulePlatformOwnership), rule("governed", orgv1.RulePlatformGoverned),
+		rule("coverage", orgv1.RuleSteeringCommitteeCoverage), rule("privacy", orgv1.RulePrivacyOwner),
+		rule("raci", orgv1.RuleResponsibilityAssignment), rule("structure", orgv1.RuleTeamStructure),
+		rule("model", orgv1.RuleOrganizationModel), rule("ai", orgv1.RuleEnterpriseAI),
+	}
 	objs := []client.Object{
-		&orgv1.Organization{ObjectMeta: m("org"), Spec: orgv1.OrganizationSpec{Model: orgv1.ModelHybrid}},
-		&orgv1.Team{ObjectMeta: m("coe"), Spec: orgv1.TeamSpec{Function: "Marketing", Type: "CenterOfExcellence"}},
-		&orgv1.GovernancePolicy{ObjectMeta: m("baseline"), Spec: orgv1.GovernancePolicySpec{Rules: []orgv1.Rule{
-			{Name: "owned", Type: orgv1.RulePlatformOwnership}, {Name: "governed", Type: orgv1.RulePlatformGoverned},
-			{Name: "coverage", Type: orgv1.RuleSteeringCommitteeCoverage}, {Name: "privacy", Type: orgv1.RulePrivacyOwner},
-			{Name: "raci", Type: orgv1.RuleResponsibilityAssignment}, {Name: "structure", Type: orgv1.RuleTeamStructure},
-			{Name: "model", Type: orgv1.RuleOrganizationModel}, {Name: "ai", Type: orgv1.RuleEnterpriseAI},
-		}}},
+		builders.MakeOrganization("org", ns).Obj(),
+		builders.MakeTeam("coe", ns).Type("CenterOfExcellence").Obj(),
+		builders.MakeGovernancePolicy("baseline", ns).Rules(rules...).Obj(),
 	}
 	for i := range teams {
-		parent := "coe"
-		if i%10 != 0 {
-			parent = fmt.Sprintf("team-%d", i-i%10)
-		}
-		typ := orgv1.TeamType("Department")
+		team := builders.MakeTeam(fmt.Sprintf("team-%d", i), ns).Lead(builders.Person("Lead", "")).
+			Members(builders.Person("Lead", ""), builders.Person("Member", ""))
 		if i%10 == 0 {
-			typ = "BusinessUnit"
+			team.Type("BusinessUnit").Parent("coe")
+		} else {
+			team.Parent(fmt.Sprintf("team-%d", i-i%10))
 		}
-		objs = append(objs, &orgv1.Team{ObjectMeta: m(fmt.Sprintf("team-%d", i)), Spec: orgv1.TeamSpec{
-			Function: "Marketing", Type: typ, ParentRef: &orgv1.TeamRef{Name: parent},
-			Lead: &orgv1.Person{Name: "Lead"}, Members: []orgv1.Person{{Name: "Lead"}, {Name: "Member"}}}})
+		objs = append(objs, team.Obj())
 		if i%2 == 0 {
-			objs = append(objs, &orgv1.Platform{ObjectMeta: m(fmt.Sprintf("platform-%d", i)), Spec: orgv1.PlatformSpec{
-				Category: "CDP", OwnerRef: &orgv1.TeamRef{Name: fmt.Sprintf("team-%d", (i+7)%(teams+10))},
-				OperatorRefs:         []orgv1.TeamRef{{Name: fmt.Sprintf("team-%d", (i+1)%teams)}},
-				SteeringCommitteeRef: &orgv1.SteeringCommitteeRef{Name: fmt.Sprintf("committee-%d", i%5)}}})
+			objs = append(objs, builders.MakePlatform(fmt.Sprintf("platform-%d", i), ns).Category("CDP").
+				Owner(fmt.Sprintf("team-%d", (i+7)%(teams+10))).Operators(fmt.Sprintf("team-%d", (i+1)%teams)).
+				Committee(fmt.Sprintf("committee-%d", i%5)).Obj())
 		}
 	}
 	for i := range 5 {
-		objs = append(objs, &orgv1.SteeringCommittee{ObjectMeta: m(fmt.Sprintf("committee-%d", i)), Spec: orgv1.SteeringCommitteeSpec{
-			Members: []orgv1.CommitteeMember{{TeamRef: orgv1.TeamRef{Name: "coe"}}, {TeamRef: orgv1.TeamRef{Name: fmt.Sprintf("team-%d", i)}}}}},
-			&orgv1.ResponsibilityMatrix{ObjectMeta: m(fmt.Sprintf("raci-%d", i)), Spec: orgv1.ResponsibilityMatrixSpec{
-				PlatformRef: &orgv1.PlatformRef{Name: fmt.Sprintf("platform-%d", 2*i)},
-				Activities:  []orgv1.Activity{{Name: "Operate", Accountable: &orgv1.TeamRef{Name: "coe"}, Informed: []orgv1.TeamRef{{Name: "coe"}}}}}})
+		objs = append(objs, builders.MakeSteeringCommittee(fmt.Sprintf("committee-%d", i), ns).Members("coe", fmt.Sprintf("team-%d", i)).Obj(),
+			builders.MakeResponsibilityMatrix(fmt.Sprintf("raci-%d", i), ns).Platform(fmt.Sprintf("platform-%d", 2*i)).
+				Activities(builders.MakeActivity("Operate").Accountable("coe").Informed("coe").Obj()).Obj())
 	}
 	return objs
 }
@@ -137,54 +106,16 @@ func BenchmarkConvergence(b *testing.B) {
 }
 
 func runConvergence(b *testing.B, teams, workers int, qps float32, burst int) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cfg := rest.CopyConfig(env.Config)
-	cfg.QPS, cfg.Burst = qps, burst
-	var writes atomic.Int64
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0",
-		NewClient: func(cfg *rest.Config, opts client.Options) (client.Client, error) {
-			c, err := client.NewWithWatch(cfg, opts)
-			return interceptor.NewClient(c, interceptor.Funcs{SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, p client.Patch, o ...client.SubResourcePatchOption) error {
-				writes.Add(1)
-				return c.SubResource(sub).Patch(ctx, obj, p, o...)
-			}}), err
-		},
-		Controller: ctrlConfig(),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
-		b.Fatal(err)
-	}
-	if err := controllers.SetupReconcilers(mgr, controllers.Options{MaxConcurrentReconciles: workers}); err != nil {
-		b.Fatal(err)
-	}
-	go func() { _ = mgr.Start(ctx) }()
-	mgr.GetCache().WaitForCacheSync(ctx)
-
-	fast := rest.CopyConfig(env.Config)
-	fast.QPS, fast.Burst = 1000, 2000
-	c, err := client.New(fast, client.Options{Scheme: scheme})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "bench-"}}
-	if err := c.Create(ctx, ns); err != nil {
-		b.Fatal(err)
-	}
-	objs := orgOf(ns.Name, teams)
+	m := env.NewManager(b, testenv.WithConcurrency(workers), testenv.WithClientLimits(qps, burst))
+	defer m.Stop()
+	ctx := context.Background()
+	ns := env.Namespace(b, "bench-")
+	objs := orgOf(ns, teams)
 	start := time.Now()
-	for _, o := range objs {
-		if err := c.Create(ctx, o); err != nil {
-			b.Fatal(err)
-		}
-	}
+	env.Create(b, objs...)
 	applied := time.Since(start)
 	for {
-		ok, err := converged(ctx, c, ns.Name)
+		ok, err := converged(ctx, env.Client, ns)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -194,6 +125,7 @@ func runConvergence(b *testing.B, teams, workers int, qps float32, burst int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	// Settled: no status write for a second.
+	writes := &m.StatusWrites
 	for last := writes.Load(); ; last = writes.Load() {
 		time.Sleep(time.Second)
 		if writes.Load() == last {
@@ -206,10 +138,6 @@ func runConvergence(b *testing.B, teams, workers int, qps float32, burst int) {
 	b.ReportMetric(settled.Seconds(), "settle-s")
 	b.ReportMetric(float64(writes.Load()), "status-writes")
 }
-
-// ctrlConfig lets one process start a manager per benchmark run, each
-// registering the same controller names.
-func ctrlConfig() config.Controller { return config.Controller{SkipNameValidation: ptr.To(true)} }
 
 func metaItems(l client.ObjectList) ([]orgv1.Object, error) {
 	items, err := meta.ExtractList(l)

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 const manifests = `
@@ -55,12 +55,12 @@ spec:
 // for every object that `kubectl wait --for=condition=Ready`, kstatus and the
 // Argo CD health script reach the same verdict.
 func TestKstatusKubectlWaitAndArgoCDAgree(t *testing.T) {
-	ns := namespace(t, "gitops")
+	ns := env.Namespace(t, "gitops-")
 	file := filepath.Join(t.TempDir(), "org.yaml")
 	if err := os.WriteFile(file, []byte(manifests), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	mustKubectl(t, "apply", "-n", ns, "-f", file)
+	env.Kubectl(t, "apply", "-n", ns, "-f", file)
 
 	want := map[string]status.Status{
 		"team/it":                    status.CurrentStatus,
@@ -76,17 +76,17 @@ func TestKstatusKubectlWaitAndArgoCDAgree(t *testing.T) {
 	// evaluated (observedGeneration caught up), it times out.
 	for name, st := range want {
 		if st == status.CurrentStatus {
-			mustKubectl(t, "wait", "-n", ns, "--for=condition=Ready", "--timeout=30s", name)
+			env.Kubectl(t, "wait", "-n", ns, "--for=condition=Ready", "--timeout=30s", name)
 			continue
 		}
-		mustKubectl(t, "wait", "-n", ns, "--for=jsonpath={.status.observedGeneration}=1", "--timeout=30s", name)
-		if out, err := kubectl("wait", "-n", ns, "--for=condition=Ready", "--timeout=2s", name); err == nil {
+		env.Kubectl(t, "wait", "-n", ns, "--for=jsonpath={.status.observedGeneration}=1", "--timeout=30s", name)
+		if out, err := env.KubectlCommand("wait", "-n", ns, "--for=condition=Ready", "--timeout=2s", name).CombinedOutput(); err == nil {
 			t.Errorf("kubectl wait --for=condition=Ready succeeded on %s (kstatus %s)\n%s", name, st, out)
 		}
 	}
 	for name, st := range want {
 		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON([]byte(mustKubectl(t, "get", "-n", ns, name, "-o", "json"))); err != nil {
+		if err := u.UnmarshalJSON([]byte(env.Kubectl(t, "get", "-n", ns, name, "-o", "json"))); err != nil {
 			t.Fatal(err)
 		}
 		res, err := status.Compute(u)
@@ -131,7 +131,7 @@ func TestBeforeEvaluationEveryToolSaysInProgress(t *testing.T) {
 // global table, the script returns {status, message}.
 func argoHealth(t *testing.T, obj map[string]any) (string, string) {
 	t.Helper()
-	script, err := os.ReadFile(filepath.Join(testenv.Root(), "config", "argocd", "health.lua"))
+	script, err := os.ReadFile(repo.Path("config", "argocd", "health.lua"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // TestApplyOrderNeverChangesTheOutcome applies the sample org one object at a
@@ -35,14 +35,14 @@ func TestApplyOrderNeverChangesTheOutcome(t *testing.T) {
 	var first map[string]any
 	var firstName string
 	for _, name := range slices.Sorted(maps.Keys(orders)) {
-		ns := namespace(t, "order")
+		ns := env.Namespace(t, "order-")
 		dir := t.TempDir()
 		for i, d := range orders[name] {
 			file := filepath.Join(dir, fmt.Sprintf("%02d.yaml", i))
 			if err := os.WriteFile(file, []byte(d), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			mustKubectl(t, "apply", "-n", ns, "-f", file)
+			env.Kubectl(t, "apply", "-n", ns, "-f", file)
 		}
 		got := settledStatus(t, ns)
 		if first == nil {
@@ -58,12 +58,8 @@ func TestApplyOrderNeverChangesTheOutcome(t *testing.T) {
 // sampleDocuments splits config/samples into one YAML document per object.
 func sampleDocuments(t *testing.T) []string {
 	t.Helper()
-	out, err := kubectl("kustomize", filepath.Join(testenv.Root(), "config", "samples"))
-	if err != nil {
-		t.Fatalf("kubectl kustomize: %v\n%s", err, out)
-	}
 	var docs []string
-	for _, d := range strings.Split(out, "\n---\n") {
+	for _, d := range strings.Split(string(testenv.Kustomize(t, "config/samples")), "\n---\n") {
 		if strings.TrimSpace(d) != "" {
 			docs = append(docs, d)
 		}
@@ -78,7 +74,7 @@ func settledStatus(t *testing.T, ns string) map[string]any {
 	var previous string
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		out := mustKubectl(t, "get", "orgplane", "-n", ns, "-o", "json")
+		out := env.Kubectl(t, "get", "orgplane", "-n", ns, "-o", "json")
 		if out == previous && !strings.Contains(out, `"observedGeneration": 0`) {
 			return normalize(t, out)
 		}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // allValues turns every toggle on and sets every value.
@@ -68,10 +70,10 @@ func TestDryRun(t *testing.T) {
 		want: []string{"issuerRef:\n    kind: ClusterIssuer\n    name: internal-ca"},
 	}, {
 		name:   "config/default",
-		render: func(t *testing.T) []byte { return kustomize(t, "config/default") },
+		render: func(t *testing.T) []byte { return testenv.Kustomize(t, "config/default") },
 	}, {
 		name:   "config/webhook-certmanager",
-		render: func(t *testing.T) []byte { return kustomize(t, "config/webhook-certmanager") },
+		render: func(t *testing.T) []byte { return testenv.Kustomize(t, "config/webhook-certmanager") },
 		crds:   []string{certManagerCRDs},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {

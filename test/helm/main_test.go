@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -21,7 +20,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // namespace is the release's namespace, the one config/default uses, so
@@ -29,52 +29,38 @@ import (
 const namespace = "orgplane-system"
 
 var (
-	root = testenv.Root()
 	// helmBin is bin/helm, empty when `make helm` has not built it.
-	helmBin = filepath.Join(root, "bin", "helm")
-	chart   = filepath.Join(root, "charts", "orgplane")
+	helmBin = repo.Path("bin", "helm")
+	chart   = repo.Path("charts", "orgplane")
 	// The CRDs that the chart's optional objects need, and the make targets
 	// that write them; crdDirs holds those present.
-	certManagerCRDs = filepath.Join(root, "bin", "crds", "cert-manager")
-	monitoringCRDs  = filepath.Join(root, "bin", "crds", "monitoring")
+	certManagerCRDs = repo.Path("bin", "crds", "cert-manager")
+	monitoringCRDs  = repo.Path("bin", "crds", "monitoring")
 	crdTargets      = map[string]string{certManagerCRDs: "helm", monitoringCRDs: "monitoring-crds"}
 	crdDirs         = map[string]bool{}
 	env             *testenv.Env
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
+func TestMain(m *testing.M) {
 	if _, err := os.Stat(helmBin); err != nil {
 		helmBin = ""
-		return m.Run() // every test skips, naming `make helm`
+		os.Exit(m.Run()) // every test skips, naming `make helm`
 	}
-	var opts []testenv.Option
+	var crds []string
 	for dir := range crdTargets {
 		if _, err := os.Stat(dir); err == nil {
 			crdDirs[dir] = true
-			opts = append(opts, testenv.WithCRDs(dir))
+			crds = append(crds, dir)
 		}
 	}
-	var err error
-	if env, err = testenv.Start(opts...); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer env.Stop()
-	// The namespaced objects need their namespace, even in a dry run.
-	if out, err := exec.Command("kubectl", "--kubeconfig", env.Kubeconfig, "create", "namespace", namespace).CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "kubectl create namespace: %v\n%s", err, out)
-		return 1
-	}
-	return m.Run()
+	testenv.Main(m, &env, testenv.WithCRDs(crds...))
 }
 
 // needHelm skips (fails under CI) a test when bin/helm is missing.
 func needHelm(t *testing.T) {
 	t.Helper()
 	if helmBin == "" {
-		testenv.NeedTool(t, "bin/helm is missing", "helm")
+		repo.NeedTool(t, "bin/helm is missing", "helm")
 	}
 }
 
@@ -83,33 +69,24 @@ func needHelm(t *testing.T) {
 func needCRDs(t *testing.T, dir string) {
 	t.Helper()
 	if !crdDirs[dir] {
-		rel, _ := filepath.Rel(root, dir)
-		testenv.NeedTool(t, rel+" is missing", crdTargets[dir])
+		rel, _ := filepath.Rel(repo.Root(), dir)
+		repo.NeedTool(t, rel+" is missing", crdTargets[dir])
 	}
 }
 
-// command runs name with args (and stdin, when not nil) and returns its
-// standard output, failing the test with its standard error.
-func command(t *testing.T, stdin []byte, name string, args ...string) []byte {
+// helm runs bin/helm and returns its standard output, failing the test with
+// its standard error.
+func helm(t *testing.T, args ...string) []byte {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
+	needHelm(t)
+	cmd := exec.Command(helmBin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr.Bytes())
+		t.Fatalf("helm %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
 	}
 	return out
-}
-
-// helm runs bin/helm.
-func helm(t *testing.T, args ...string) []byte {
-	t.Helper()
-	needHelm(t)
-	return command(t, nil, helmBin, args...)
 }
 
 // template renders the chart as the release "orgplane" in namespace, with
@@ -119,18 +96,14 @@ func template(t *testing.T, args ...string) []byte {
 	return helm(t, append([]string{"template", "orgplane", chart, "--namespace", namespace, "--include-crds"}, args...)...)
 }
 
-// kustomize renders a kustomization of config/, as install.yaml is made.
-func kustomize(t *testing.T, dir string) []byte {
-	t.Helper()
-	return command(t, nil, "kubectl", "kustomize", filepath.Join(root, dir))
-}
-
 // dryRun applies manifests server-side without persisting them, as a
 // server-side apply (as `make deploy` does) that takes over the fields of
 // the CRDs envtest installed.
 func dryRun(t *testing.T, manifests []byte) {
 	t.Helper()
-	command(t, manifests, "kubectl", "--kubeconfig", env.Kubeconfig, "apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f", "-")
+	// The namespaced objects need their namespace, even in a dry run.
+	env.Namespace(t, namespace)
+	env.KubectlInput(t, manifests, "apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f", "-")
 }
 
 // objects decodes a multi-document YAML stream.

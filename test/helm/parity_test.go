@@ -8,6 +8,8 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // helmLabels are the labels that Helm's conventions add and kustomize's
@@ -36,7 +38,7 @@ func TestParity(t *testing.T) {
 		t.Run(strings.Join(tc.kustomizations, "+"), func(t *testing.T) {
 			var want []byte
 			for _, k := range tc.kustomizations {
-				want = append(want, kustomize(t, k)...)
+				want = append(want, testenv.Kustomize(t, k)...)
 				want = append(want, "\n---\n"...)
 			}
 			kustomized := normalise(t, objects(t, want))
@@ -60,7 +62,7 @@ func TestParity(t *testing.T) {
 // TestParityNoticesChanges checks that normalise hides nothing that matters:
 // a value that changes the Deployment or the RBAC makes the chart differ.
 func TestParityNoticesChanges(t *testing.T) {
-	want := normalise(t, objects(t, kustomize(t, "config/default")))
+	want := normalise(t, objects(t, testenv.Kustomize(t, "config/default")))
 	for _, set := range []string{
 		"replicas=2",
 		"resources.limits.memory=1Gi",

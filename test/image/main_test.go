@@ -16,8 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -26,22 +24,15 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
-	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/image"
-	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 var (
-	env    *testenv.Env
-	scheme = k8sruntime.NewScheme()
-	// k8s is the admin: it installs what a cluster admin would and reads
-	// what the manager writes.
-	k8s client.Client
+	env *testenv.Env
 	ctx = context.Background()
 
 	// deployment is the release manifest's Deployment of the manager.
@@ -53,40 +44,24 @@ var (
 	imageErr  error
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	if err := errors.Join(clientgoscheme.AddToScheme(scheme), orgv1.AddToScheme(scheme), v1alpha2.AddToScheme(scheme)); err != nil {
-		panic(err)
-	}
-	dir, err := os.MkdirTemp("", "orgplane-image-layout-")
-	if err != nil {
-		panic(err)
-	}
-	defer os.RemoveAll(dir)
-	index, hostImage, imageErr = openImage(dir)
-
-	// The PolicyReport CRD is an optional install, as a user would
-	// `kubectl apply -k config/policyreport`.
-	if env, err = testenv.Start(testenv.WithCRDs(filepath.Join(testenv.Root(), "config", "policyreport"))); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer env.Stop()
-	if k8s, err = client.New(env.Config, client.Options{Scheme: scheme}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	if deployment, err = installRelease(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+// The PolicyReport CRD is an optional install, as a user would `kubectl
+// apply -k config/policyreport`.
+func TestMain(m *testing.M) {
+	testenv.Main(m, &env, testenv.WithCRDs("config/policyreport"), testenv.Setup(func(env *testenv.Env) error {
+		dir, err := os.MkdirTemp("", "orgplane-image-layout-")
+		if err != nil {
+			return err
+		}
+		env.Cleanup(func() { os.RemoveAll(dir) })
+		index, hostImage, imageErr = openImage(dir)
+		deployment, err = installRelease(env)
+		return err
+	}))
 }
 
 // openImage opens the archive `make image` wrote and picks the host's image.
 func openImage(dir string) (v1.ImageIndex, v1.Image, error) {
-	archive := filepath.Join(testenv.Root(), image.Archive)
+	archive := repo.Path(image.Archive)
 	if _, err := os.Stat(archive); err != nil {
 		return nil, nil, fmt.Errorf("no image archive: run `make image` (`make test` does): %w", err)
 	}
@@ -108,21 +83,13 @@ func openImage(dir string) (v1.ImageIndex, v1.Image, error) {
 	return nil, nil, fmt.Errorf("%s: no image for %s", archive, host)
 }
 
-// needImage stops a test when the archive could not be read: it skips,
-// naming `make image`, except under CI, where it fails.
+// needImage stops a test when the archive could not be read (skips, naming
+// `make image`, but fails under CI).
 func needImage(t *testing.T) {
 	t.Helper()
 	if imageErr != nil {
-		skipOrFail(t, imageErr.Error())
+		repo.Unavailable(t, imageErr.Error())
 	}
-}
-
-func skipOrFail(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg + " (CI is set: this fails instead of skipping)")
-	}
-	t.Skip(msg)
 }
 
 // releaseKinds are what this suite installs from the release manifest: what
@@ -136,8 +103,8 @@ var releaseKinds = map[string]bool{
 
 // installRelease renders config/default (the release manifest), applies
 // its releaseKinds with kubectl as the admin, and returns its Deployment.
-func installRelease() (*appsv1.Deployment, error) {
-	rendered, err := exec.Command("kubectl", "kustomize", filepath.Join(testenv.Root(), "config", "default")).Output()
+func installRelease(env *testenv.Env) (*appsv1.Deployment, error) {
+	rendered, err := env.KubectlCommand("kustomize", repo.Path("config", "default")).Output()
 	if err != nil {
 		return nil, fmt.Errorf("kubectl kustomize config/default: %w", err)
 	}
@@ -169,7 +136,7 @@ func installRelease() (*appsv1.Deployment, error) {
 	if deploy == nil {
 		return nil, errors.New("config/default renders no Deployment")
 	}
-	cmd := exec.Command("kubectl", "--kubeconfig", env.Kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", "-")
+	cmd := env.KubectlCommand("apply", "--server-side", "--force-conflicts", "-f", "-")
 	cmd.Stdin = &apply
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("kubectl apply: %w\n%s", err, out)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +26,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 const (
@@ -47,7 +47,7 @@ const (
 func TestManagerRunsFromItsImageUnderTheShippedRBAC(t *testing.T) {
 	needImage(t)
 	if os.Geteuid() != 0 {
-		skipOrFail(t, "running the image needs root (chroot and setuid, as a container runtime)")
+		repo.Unavailable(t, "running the image needs root (chroot and setuid, as a container runtime)")
 	}
 	g := NewWithT(t)
 	c := managerContainer(t)
@@ -105,7 +105,7 @@ func TestManagerRunsFromItsImageUnderTheShippedRBAC(t *testing.T) {
 		g.Expect(slices.Contains(c.Args, "--leader-elect")).To(BeTrue(), "the Deployment does not elect a leader")
 		g.Eventually(func(g Gomega) {
 			var l coordinationv1.LeaseList
-			g.Expect(k8s.List(ctx, &l, client.InNamespace(ns))).To(Succeed())
+			g.Expect(env.Client.List(ctx, &l, client.InNamespace(ns))).To(Succeed())
 			g.Expect(l.Items).To(HaveLen(1))
 			lease = &l.Items[0]
 			g.Expect(lease.Spec.HolderIdentity).To(HaveValue(HavePrefix(hostname + "_")))
@@ -114,15 +114,12 @@ func TestManagerRunsFromItsImageUnderTheShippedRBAC(t *testing.T) {
 
 	t.Run("samples converge to the README's findings", func(t *testing.T) {
 		g := NewWithT(t)
-		g.Expect(k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: samplesNS}})).To(Succeed())
-		out, err := exec.Command("kubectl", "--kubeconfig", env.Kubeconfig, "apply", "-n", samplesNS,
-			"-k", filepath.Join(testenv.Root(), "config", "samples")).CombinedOutput()
-		g.Expect(err).NotTo(HaveOccurred(), "kubectl apply: %s", out)
-		want, err := testenv.SamplesFindings()
+		env.ApplySamples(t, env.Namespace(t, samplesNS))
+		want, err := repo.SamplesFindings()
 		g.Expect(err).NotTo(HaveOccurred())
 		var got []string
 		g.Eventually(func(g Gomega) {
-			got, err = testenv.Findings(ctx, k8s, samplesNS)
+			got, err = testenv.Findings(ctx, env.Client, samplesNS)
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(got).To(Equal(want))
 		}, eventually, 200*time.Millisecond).Should(Succeed(), func() string { return cmp.Diff(want, got) })
@@ -136,7 +133,7 @@ func TestManagerRunsFromItsImageUnderTheShippedRBAC(t *testing.T) {
 		var reported []string
 		g.Eventually(func(g Gomega) {
 			var l v1alpha2.PolicyReportList
-			g.Expect(k8s.List(ctx, &l, client.InNamespace(samplesNS))).To(Succeed())
+			g.Expect(env.Client.List(ctx, &l, client.InNamespace(samplesNS))).To(Succeed())
 			g.Expect(l.Items).NotTo(BeEmpty())
 			reported = nil
 			for _, r := range l.Items {
@@ -157,7 +154,7 @@ func TestManagerRunsFromItsImageUnderTheShippedRBAC(t *testing.T) {
 
 	m.stop(t)
 	t.Run("logged nothing forbidden", func(t *testing.T) {
-		if lines := m.log.matching("forbidden"); len(lines) > 0 {
+		if lines := m.log.Matching("forbidden"); len(lines) > 0 {
 			t.Errorf("the manager was refused requests, so the shipped RBAC misses rules:\n%s", strings.Join(lines, "\n"))
 		}
 	})
@@ -166,7 +163,7 @@ func TestManagerRunsFromItsImageUnderTheShippedRBAC(t *testing.T) {
 			t.Fatal("no lease was held")
 		}
 		var l coordinationv1.Lease
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(lease), &l); err != nil {
+		if err := env.Client.Get(ctx, client.ObjectKeyFromObject(lease), &l); err != nil {
 			t.Fatal(err)
 		}
 		if h := l.Spec.HolderIdentity; h != nil && *h != "" {
@@ -183,7 +180,7 @@ func secretsAreOutOfReach(t *testing.T, cfg *rest.Config, ns string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := k8s.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "not-for-orgplane", Namespace: ns}}); err != nil {
+	if err := env.Client.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "not-for-orgplane", Namespace: ns}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -316,7 +313,7 @@ func sortedKeys(m map[string]bool) []string {
 // manager is the manager's process.
 type manager struct {
 	cmd  *exec.Cmd
-	log  *lines
+	log  *testenv.Lines
 	done chan error
 }
 
@@ -326,7 +323,7 @@ type manager struct {
 // logged when the test fails.
 func startManager(t *testing.T, root, entrypoint string, args []string) *manager {
 	t.Helper()
-	m := &manager{log: &lines{}, done: make(chan error, 1)}
+	m := &manager{log: &testenv.Lines{}, done: make(chan error, 1)}
 	m.cmd = exec.Command(entrypoint, args...)
 	m.cmd.Path = entrypoint // resolved inside the chroot, not on the host's PATH
 	m.cmd.Dir = "/"
@@ -374,33 +371,4 @@ func (m *manager) stop(t *testing.T) {
 		t.Errorf("the manager did not exit within %s of SIGTERM", grace)
 	}
 	m.done = nil
-}
-
-// lines collects a process's output.
-type lines struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (l *lines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lines) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// matching lists the lines that contain s, in any case.
-func (l *lines) matching(s string) []string {
-	var out []string
-	for _, line := range strings.Split(l.String(), "\n") {
-		if strings.Contains(strings.ToLower(line), s) {
-			out = append(out, line)
-		}
-	}
-	return out
 }

@@ -8,63 +8,34 @@ package monitoring
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"go.uber.org/zap/zapcore"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	"github.com/orgplane/orgplane/internal/testenv"
-	"github.com/orgplane/orgplane/test/harness"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
-var cluster *harness.Cluster
+var env *testenv.Env
 
 // pack is the monitoring pack's folder.
-var pack = filepath.Join(testenv.Root(), "config", "prometheus")
+var pack = repo.Path("config", "prometheus")
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapcore.ErrorLevel)))
-	c, stop, err := harness.Start(harness.WithSecureMetrics())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer stop()
-	cluster = c
-	return m.Run()
+func TestMain(m *testing.M) {
+	testenv.Main(m, &env, testenv.WithManager(testenv.WithSecureMetrics()))
 }
 
 // tool is the path of a tool that `make test-tools` builds into bin/.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	path := filepath.Join(testenv.Root(), "bin", name)
-	if _, err := os.Stat(path); err != nil {
-		testenv.NeedTool(t, name+" is not built in bin/", "test-tools")
-	}
-	return path
-}
+func tool(t *testing.T, name string) string { return repo.Tool(t, name, "test-tools") }
 
 // ensure creates objs unless they exist, so that tests can run again
 // (-count) against the same cluster.
 func ensure(t *testing.T, objs ...client.Object) {
 	t.Helper()
 	for _, o := range objs {
-		if err := cluster.Client.Create(context.Background(), o); err != nil && !apierrors.IsAlreadyExists(err) {
+		if err := env.Client.Create(context.Background(), o); err != nil && !apierrors.IsAlreadyExists(err) {
 			t.Fatalf("creating %T %s: %v", o, o.GetName(), err)
 		}
 	}
-}
-
-func namespace(name string) *corev1.Namespace {
-	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
 }

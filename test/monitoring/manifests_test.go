@@ -2,14 +2,14 @@ package monitoring
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // TestPackDryRunsServerSide applies `kubectl kustomize config/prometheus`
@@ -18,19 +18,16 @@ import (
 // validates every field of the ServiceMonitor and PrometheusRule against
 // their schemas, strictly.
 func TestPackDryRunsServerSide(t *testing.T) {
-	crds := filepath.Join(testenv.Root(), "bin", "crds", "monitoring")
+	crds := repo.Path("bin", "crds", "monitoring")
 	if _, err := os.Stat(filepath.Join(crds, ".version")); err != nil {
-		testenv.NeedTool(t, "the prometheus-operator CRDs are not in bin/crds/monitoring", "monitoring-crds")
+		repo.NeedTool(t, "the prometheus-operator CRDs are not in bin/crds/monitoring", "monitoring-crds")
 	}
-	if _, err := envtest.InstallCRDs(cluster.Env.Config, envtest.CRDInstallOptions{Paths: []string{crds}, ErrorIfPathMissing: true}); err != nil {
+	if _, err := envtest.InstallCRDs(env.Config, envtest.CRDInstallOptions{Paths: []string{crds}, ErrorIfPathMissing: true}); err != nil {
 		t.Fatal(err)
 	}
-	rendered, err := exec.Command("kubectl", "kustomize", pack).Output()
-	if err != nil {
-		t.Fatalf("kubectl kustomize %s: %v", pack, err)
-	}
-	ensure(t, namespace("orgplane-system"))
-	out := cluster.Env.Kubectl(t, rendered, "apply", "--server-side", "--dry-run=server", "--validate=strict", "-f", "-")
+	rendered := testenv.Kustomize(t, pack)
+	env.Namespace(t, "orgplane-system")
+	out := env.KubectlInput(t, rendered, "apply", "--server-side", "--dry-run=server", "--validate=strict", "-f", "-")
 	for _, want := range []string{
 		"servicemonitor.monitoring.coreos.com/orgplane-controller-manager-metrics-monitor",
 		"prometheusrule.monitoring.coreos.com/orgplane-alerts",

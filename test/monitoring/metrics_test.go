@@ -24,7 +24,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 // TestDashboardAndAlertsNameOnlyExposedMetrics parses every PromQL
@@ -38,12 +39,10 @@ func TestDashboardAndAlertsNameOnlyExposedMetrics(t *testing.T) {
 	// Series for every orgplane metric: the samples' findings, and a policy
 	// that cannot be evaluated for orgplane_stalled_objects.
 	ns := "monitoring-samples"
-	ensure(t, namespace(ns))
-	cluster.Env.Kubectl(t, nil, "apply", "-n", ns, "-k", filepath.Join(testenv.Root(), "config", "samples"))
-	ensure(t, &orgv1.GovernancePolicy{ObjectMeta: metav1.ObjectMeta{Name: "broken", Namespace: ns},
-		Spec: orgv1.GovernancePolicySpec{Rules: []orgv1.Rule{{Name: "broken", Type: orgv1.RuleCEL,
-			Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindPlatform}},
-			CEL:   &orgv1.CELRule{Expression: "object.spec.vendor ==", Message: "never"}}}}})
+	env.Namespace(t, ns)
+	env.ApplySamples(t, ns)
+	ensure(t, builders.MakeGovernancePolicy("broken", ns).Rules(
+		builders.MakeCELRule("broken", "object.spec.vendor ==", "never").MatchKinds(orgv1.KindPlatform).Obj()).Obj())
 
 	token := prometheusToken(t)
 	NewWithT(t).Eventually(func(g Gomega) {
@@ -130,12 +129,13 @@ func prometheusToken(t *testing.T) string {
 	sa := func(name string) *corev1.ServiceAccount {
 		return &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "monitoring"}}
 	}
-	ensure(t, namespace("monitoring"), sa("prometheus-k8s"), sa("unbound"))
+	env.Namespace(t, "monitoring")
+	ensure(t, sa("prometheus-k8s"), sa("unbound"))
 	unbound := serviceAccountToken(t, "monitoring", "unbound")
 	NewWithT(t).Eventually(func(g Gomega) { scrape(g, unbound, http.StatusForbidden) }, 30*time.Second, 250*time.Millisecond).Should(Succeed(),
 		"the manager must refuse a token without orgplane-metrics-reader")
 
-	cluster.Env.Kubectl(t, nil, "apply", "-f", filepath.Join(testenv.Root(), "config", "rbac", "metrics_reader_role.yaml"),
+	env.Kubectl(t, "apply", "-f", repo.Path("config", "rbac", "metrics_reader_role.yaml"),
 		"-f", filepath.Join(pack, "metrics_reader_binding.yaml"))
 	return serviceAccountToken(t, "monitoring", "prometheus-k8s")
 }
@@ -144,7 +144,7 @@ func serviceAccountToken(t *testing.T, namespace, name string) string {
 	t.Helper()
 	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace}}
 	tr := &authenticationv1.TokenRequest{}
-	if err := cluster.Client.SubResource("token").Create(context.Background(), sa, tr); err != nil {
+	if err := env.Client.SubResource("token").Create(context.Background(), sa, tr); err != nil {
 		t.Fatalf("token for %s/%s: %v", namespace, name, err)
 	}
 	return tr.Status.Token
@@ -157,13 +157,13 @@ func scrape(g Gomega, token string, want int) map[string]*dto.MetricFamily {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // as the ServiceMonitor: self-signed
 	}}
-	req, err := http.NewRequest(http.MethodGet, cluster.MetricsURL, nil)
+	req, err := http.NewRequest(http.MethodGet, env.Manager.MetricsURL, nil)
 	g.Expect(err).NotTo(HaveOccurred())
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	g.Expect(err).NotTo(HaveOccurred())
 	defer resp.Body.Close()
-	g.Expect(resp.StatusCode).To(Equal(want), fmt.Sprintf("GET %s", cluster.MetricsURL))
+	g.Expect(resp.StatusCode).To(Equal(want), fmt.Sprintf("GET %s", env.Manager.MetricsURL))
 	if want != http.StatusOK {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 // The generator writes random but reproducible organizations (one seed per
@@ -52,32 +53,31 @@ func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 func pick[T any](g *gen, l []T) T { return l[g.r.IntN(len(l))] }
 
-// teamRef refers to a team of this organization, mostly; sometimes to one
-// that does not exist, or to one of another organization's namespace.
-func (g *gen) teamRef() orgv1.TeamRef {
+// teamRef refers to a team of this organization ("name", or
+// "namespace/name" as builders take them), mostly; sometimes to one that
+// does not exist, or to one of another organization's namespace.
+func (g *gen) teamRef() string {
 	switch {
 	case g.chance(0.07):
-		return orgv1.TeamRef{Name: fmt.Sprintf("ghost-%d", g.r.IntN(3))}
+		return fmt.Sprintf("ghost-%d", g.r.IntN(3))
 	case g.chance(0.07) && len(g.others) > 0:
-		return orgv1.TeamRef{Name: "team-0", Namespace: pick(g, g.others)}
+		return pick(g, g.others) + "/team-0"
 	case g.chance(0.03):
-		return orgv1.TeamRef{Name: "team-0", Namespace: "plugin-nowhere"}
+		return "plugin-nowhere/team-0"
 	}
-	return orgv1.TeamRef{Name: pick(g, g.teams)}
+	return pick(g, g.teams)
 }
 
-func (g *gen) person() *orgv1.Person {
-	p := &orgv1.Person{Name: pick(g, people)}
+func (g *gen) person() orgv1.Person {
+	name := pick(g, people)
 	if g.chance(0.6) {
-		r := g.teamRef()
-		p.TeamRef = &r
+		return builders.Person(name, g.teamRef())
 	}
-	return p
+	return builders.Person(name, "")
 }
 
-func (g *gen) meta(name string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: name, Namespace: g.ns, Labels: map[string]string{"tier": pick(g, []string{"gold", "silver"})}}
-}
+// tier is the value of the "tier" label that every object carries.
+func (g *gen) tier() string { return pick(g, []string{"gold", "silver"}) }
 
 // generate makes organization i of namespaces.
 func generate(i int, namespaces []string) []client.Object {
@@ -100,168 +100,189 @@ func generate(i int, namespaces []string) []client.Object {
 	for j := range 1 + g.r.IntN(2) {
 		g.comms = append(g.comms, fmt.Sprintf("steer-%d", j))
 	}
-	var objs []client.Object
-	org := &orgv1.Organization{ObjectMeta: g.meta("org"), Spec: orgv1.OrganizationSpec{DisplayName: pick(g, displays), Model: pick(g, models)}}
+	org := builders.MakeOrganization("org", g.ns).Label("tier", g.tier()).DisplayName(pick(g, displays)).Model(pick(g, models))
 	if g.chance(0.2) {
-		org.Spec.MartechModel = orgv1.MartechHostile
+		org.Martech(orgv1.MartechHostile)
 	}
-	org.Spec.Executives = []orgv1.Executive{{Role: "CMO", Person: *g.person()}}
-	objs = append(objs, org)
+	objs := []client.Object{org.Executive("CMO", g.person()).Obj()}
+	objs = append(objs, g.makeTeams()...)
+	objs = append(objs, g.makePlatforms()...)
+	objs = append(objs, g.makeCommittees()...)
+	objs = append(objs, g.makeMatrices()...)
+	return append(objs, g.makePolicies(i)...)
+}
 
-	teams := map[string]*orgv1.Team{}
+func (g *gen) makeTeams() []client.Object {
+	var objs []client.Object
+	teams := map[string]*builders.TeamWrapper{}
 	for j, name := range g.teams {
-		t := &orgv1.Team{ObjectMeta: g.meta(name), Spec: orgv1.TeamSpec{DisplayName: pick(g, displays), Function: pick(g, functions), Type: pick(g, teamTypes)}}
+		t := builders.MakeTeam(name, g.ns).Label("tier", g.tier()).DisplayName(pick(g, displays)).
+			Function(pick(g, functions)).Type(pick(g, teamTypes))
 		if j > 0 && g.chance(0.9) {
 			if g.chance(0.08) {
-				t.Spec.ParentRef = &orgv1.TeamRef{Name: "ghost-parent"}
+				t.Parent("ghost-parent")
 			} else {
-				t.Spec.ParentRef = &orgv1.TeamRef{Name: g.teams[g.r.IntN(j)]}
+				t.Parent(g.teams[g.r.IntN(j)])
 			}
 		}
 		for range g.r.IntN(3) {
 			// The CRD rejects a dotted line to the team itself.
-			if r := g.teamRef(); r.Name != name || r.Namespace != "" {
-				t.Spec.DottedLineRefs = append(t.Spec.DottedLineRefs, r)
+			if r := g.teamRef(); r != name {
+				t.DottedLines(r)
 			}
 		}
 		seen := map[string]bool{}
 		for range 1 + g.r.IntN(3) {
 			if n := pick(g, people); !seen[n] {
 				seen[n] = true
-				t.Spec.Members = append(t.Spec.Members, orgv1.Person{Name: n})
+				t.Members(builders.Person(n, ""))
 			}
 		}
 		if g.chance(0.8) {
-			t.Spec.Lead = &orgv1.Person{Name: pick(g, people)}
+			t.Lead(builders.Person(pick(g, people), ""))
 		}
 		switch {
 		case g.chance(0.1):
-			t.Spec.ExpiresAt = &metav1.Time{Time: time.Date(2024, 6, 30, 23, 59, 59, 0, time.UTC)}
+			t.ExpiresAt(time.Date(2024, 6, 30, 23, 59, 59, 0, time.UTC))
 		case g.chance(0.1):
-			t.Spec.ExpiresAt = &metav1.Time{Time: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}
+			t.ExpiresAt(time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
 		}
 		teams[name] = t
-		objs = append(objs, t)
+		objs = append(objs, t.Obj())
 	}
 	if g.chance(0.6) {
 		// A reporting cycle between two teams.
 		a, b := teams[g.teams[1]], teams[g.teams[2]]
-		a.Spec.ParentRef, b.Spec.ParentRef = &orgv1.TeamRef{Name: b.Name}, &orgv1.TeamRef{Name: a.Name}
+		a.Parent(b.Name)
+		b.Parent(a.Name)
 	}
+	return objs
+}
 
+func (g *gen) makePlatforms() []client.Object {
+	var objs []client.Object
 	for _, name := range g.platforms {
-		p := &orgv1.Platform{ObjectMeta: g.meta(name), Spec: orgv1.PlatformSpec{DisplayName: pick(g, displays), Category: pick(g, cats)}}
+		p := builders.MakePlatform(name, g.ns).Label("tier", g.tier()).DisplayName(pick(g, displays)).Category(pick(g, cats))
 		if g.chance(0.6) { // else the CRD's default, which CEL rules read
-			p.Spec.Tier = pick(g, []orgv1.PlatformTier{orgv1.TierFoundational, orgv1.TierEngagement})
+			p.Tier(pick(g, []orgv1.PlatformTier{orgv1.TierFoundational, orgv1.TierEngagement}))
 		}
 		if g.chance(0.9) {
-			r := g.teamRef()
-			p.Spec.OwnerRef = &r
+			p.Owner(g.teamRef())
 		}
 		for range g.r.IntN(3) {
-			p.Spec.OperatorRefs = append(p.Spec.OperatorRefs, g.teamRef())
+			p.Operators(g.teamRef())
 		}
 		switch {
 		case g.chance(0.15):
 		case g.chance(0.1):
-			p.Spec.SteeringCommitteeRef = &orgv1.SteeringCommitteeRef{Name: "ghost-committee"}
+			p.Committee("ghost-committee")
 		default:
-			p.Spec.SteeringCommitteeRef = &orgv1.SteeringCommitteeRef{Name: pick(g, g.comms)}
+			p.Committee(pick(g, g.comms))
 		}
 		if g.chance(0.6) {
-			p.Spec.Data = &orgv1.PlatformData{PersonalData: g.chance(0.7)}
+			data := orgv1.PlatformData{PersonalData: g.chance(0.7)}
 			if g.chance(0.5) {
-				p.Spec.Data.Jurisdictions = []string{pick(g, []string{"GDPR", "CCPA", "LGPD"})}
+				data.Jurisdictions = []string{pick(g, []string{"GDPR", "CCPA", "LGPD"})}
 			}
+			p.Data(data)
 		}
 		if g.chance(0.6) {
-			p.Spec.PrivacyOwner = g.person()
+			p.PrivacyOwner(g.person())
 		}
 		if g.chance(0.5) {
-			p.Spec.RoadmapOwner = g.person()
+			p.RoadmapOwner(g.person())
 		}
-		objs = append(objs, p)
+		objs = append(objs, p.Obj())
 	}
+	return objs
+}
 
+func (g *gen) makeCommittees() []client.Object {
+	var objs []client.Object
 	for _, name := range g.comms {
-		c := &orgv1.SteeringCommittee{ObjectMeta: g.meta(name), Spec: orgv1.SteeringCommitteeSpec{DisplayName: pick(g, displays)}}
-		seen := map[orgv1.TeamRef]bool{}
+		c := builders.MakeSteeringCommittee(name, g.ns).Label("tier", g.tier()).DisplayName(pick(g, displays))
+		seen := map[string]bool{}
 		for range 1 + g.r.IntN(4) {
 			if r := g.teamRef(); !seen[r] {
 				seen[r] = true
-				c.Spec.Members = append(c.Spec.Members, orgv1.CommitteeMember{TeamRef: r})
+				c.Members(r)
 			}
 		}
 		if g.chance(0.7) {
-			c.Spec.Chair = g.person()
+			c.Chair(g.person())
 		}
-		objs = append(objs, c)
+		objs = append(objs, c.Obj())
 	}
+	return objs
+}
 
+func (g *gen) makeMatrices() []client.Object {
+	var objs []client.Object
 	for j := range 1 + g.r.IntN(2) {
-		m := &orgv1.ResponsibilityMatrix{ObjectMeta: g.meta(fmt.Sprintf("raci-%d", j))}
+		m := builders.MakeResponsibilityMatrix(fmt.Sprintf("raci-%d", j), g.ns).Label("tier", g.tier())
 		if g.chance(0.85) {
-			m.Spec.PlatformRef = &orgv1.PlatformRef{Name: pick(g, g.platforms)}
+			m.Platform(pick(g, g.platforms))
 		} else {
-			m.Spec.PlatformRef = &orgv1.PlatformRef{Name: "ghost-platform"}
+			m.Platform("ghost-platform")
 		}
 		for k := range 1 + g.r.IntN(3) {
-			a := orgv1.Activity{Name: fmt.Sprintf("Activity %d", k)}
+			a := builders.MakeActivity(fmt.Sprintf("Activity %d", k))
 			for range g.r.IntN(3) {
-				a.Responsible = append(a.Responsible, g.teamRef())
+				a.Responsible(g.teamRef())
 			}
 			if g.chance(0.8) {
 				r := g.teamRef()
-				a.Accountable = &r
+				a.Accountable(r)
 				if g.chance(0.3) {
-					a.Informed = append(a.Informed, r)
+					a.Informed(r)
 				}
 			}
 			if g.chance(0.4) {
-				a.Informed = append(a.Informed, g.teamRef())
+				a.Informed(g.teamRef())
 			}
-			m.Spec.Activities = append(m.Spec.Activities, a)
+			m.Activities(a.Obj())
 		}
-		objs = append(objs, m)
+		objs = append(objs, m.Obj())
 	}
-	return append(objs, g.policies(i)...)
+	return objs
 }
 
-func (g *gen) policies(i int) []client.Object {
+func (g *gen) makePolicies(i int) []client.Object {
 	sev := func() orgv1.Severity {
 		return pick(g, []orgv1.Severity{orgv1.SeverityLow, orgv1.SeverityMedium, orgv1.SeverityHigh, orgv1.SeverityCritical})
 	}
+	rule := builders.MakeRule
 	cel := func(name string, kind orgv1.Kind, expr, msg string) orgv1.Rule {
-		return orgv1.Rule{Name: name, Type: orgv1.RuleCEL, Severity: sev(), Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{kind}}, CEL: &orgv1.CELRule{Expression: expr, Message: msg}}
+		return builders.MakeCELRule(name, expr, msg).Severity(sev()).MatchKinds(kind).Obj()
 	}
-	baseline := &orgv1.GovernancePolicy{ObjectMeta: g.meta("baseline"), Spec: orgv1.GovernancePolicySpec{Rules: []orgv1.Rule{
-		{Name: "owned", Type: orgv1.RulePlatformOwnership, Severity: sev()},
-		{Name: "governed", Type: orgv1.RulePlatformGoverned, Params: &orgv1.RuleParams{Tiers: []orgv1.PlatformTier{orgv1.TierFoundational}}},
-		{Name: "coverage", Type: orgv1.RuleSteeringCommitteeCoverage, Severity: sev()},
-		{Name: "privacy", Type: orgv1.RulePrivacyOwner, Severity: orgv1.SeverityCritical},
-		{Name: "raci", Type: orgv1.RuleResponsibilityAssignment, Params: &orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{orgv1.TierFoundational}}},
-		{Name: "structure", Type: orgv1.RuleTeamStructure, Severity: orgv1.SeverityLow},
-		{Name: "model", Type: orgv1.RuleOrganizationModel},
-		{Name: "ai", Type: orgv1.RuleEnterpriseAI, Severity: orgv1.SeverityHigh},
+	baseline := builders.MakeGovernancePolicy("baseline", g.ns).Label("tier", g.tier()).Rules(
+		rule("owned", orgv1.RulePlatformOwnership).Severity(sev()).Obj(),
+		rule("governed", orgv1.RulePlatformGoverned).Params(orgv1.RuleParams{Tiers: []orgv1.PlatformTier{orgv1.TierFoundational}}).Obj(),
+		rule("coverage", orgv1.RuleSteeringCommitteeCoverage).Severity(sev()).Obj(),
+		rule("privacy", orgv1.RulePrivacyOwner).Severity(orgv1.SeverityCritical).Obj(),
+		rule("raci", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{orgv1.TierFoundational}}).Obj(),
+		rule("structure", orgv1.RuleTeamStructure).Severity(orgv1.SeverityLow).Obj(),
+		rule("model", orgv1.RuleOrganizationModel).Obj(),
+		rule("ai", orgv1.RuleEnterpriseAI).Severity(orgv1.SeverityHigh).Obj(),
 		cel("roadmap", orgv1.KindPlatform, "has(object.spec.roadmapOwner)", "every platform needs a roadmap owner"),
 		// Reads tier and scope, which only the CRDs' defaults fill in when
 		// a manifest leaves them out.
 		cel("global-engagement", orgv1.KindPlatform, "object.spec.scope == 'Global' && (object.spec.tier == 'Engagement' || owner != null)", ""),
-	}}}
-	strict := &orgv1.GovernancePolicy{ObjectMeta: g.meta("strict"), Spec: orgv1.GovernancePolicySpec{Enforcement: orgv1.EnforcementEnforce, Rules: []orgv1.Rule{
-		{Name: "gold-owned", Type: orgv1.RulePlatformOwnership, Severity: orgv1.SeverityHigh,
-			Params: &orgv1.RuleParams{AllowedOwnerFunctions: []orgv1.TeamFunction{"Marketing", "IT", "Data"}},
-			Match:  &orgv1.RuleMatch{LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"tier": "gold"}}}},
+	).Obj()
+	strict := builders.MakeGovernancePolicy("strict", g.ns).Label("tier", g.tier()).Enforcement(orgv1.EnforcementEnforce).Rules(
+		rule("gold-owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).
+			Params(orgv1.RuleParams{AllowedOwnerFunctions: []orgv1.TeamFunction{"Marketing", "IT", "Data"}}).
+			MatchLabels(&metav1.LabelSelector{MatchLabels: map[string]string{"tier": "gold"}}).Obj(),
 		cel("plain-team-names", orgv1.KindTeam, "!object.metadata.name.contains('.')", "team names have no dots"),
 		cel("chaired", orgv1.KindSteeringCommittee, "has(object.spec.chair)", "a committee needs a chair"),
 		cel("owner-not-sales", orgv1.KindPlatform, "owner == null || owner.spec.function != 'Sales'", "sales does not own platforms"),
-	}}}
+	).Obj()
 	out := []client.Object{baseline, strict}
 	if i == 1 {
-		out = append(out, &orgv1.GovernancePolicy{ObjectMeta: g.meta("broken"), Spec: orgv1.GovernancePolicySpec{Rules: []orgv1.Rule{
+		out = append(out, builders.MakeGovernancePolicy("broken", g.ns).Label("tier", g.tier()).Rules(
 			cel("does-not-compile", orgv1.KindTeam, "object.spec.(", ""),
-			{Name: "structure-again", Type: orgv1.RuleTeamStructure},
-		}}})
+			rule("structure-again", orgv1.RuleTeamStructure).Obj(),
+		).Obj())
 	}
 	return out
 }
@@ -302,7 +323,7 @@ func writeOrg(t *testing.T, dir string, objs []client.Object, explicitNS bool) {
 // status, no server-set metadata.
 func manifest(t *testing.T, o client.Object, explicitNS bool) string {
 	t.Helper()
-	gvk, err := apiutil.GVKForObject(o, scheme)
+	gvk, err := apiutil.GVKForObject(o, env.Scheme)
 	if err != nil {
 		t.Fatal(err)
 	}

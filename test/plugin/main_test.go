@@ -6,52 +6,16 @@ package plugin
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"go.uber.org/zap/zapcore"
-	"k8s.io/apimachinery/pkg/runtime"
-	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-
 	"github.com/orgplane/orgplane/internal/orgctl"
-	"github.com/orgplane/orgplane/internal/testenv"
-	"github.com/orgplane/orgplane/test/harness"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
-var (
-	env    *testenv.Env
-	k8s    client.Client
-	scheme *runtime.Scheme
-)
+var env *testenv.Env
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapcore.ErrorLevel)))
-	c, stop, err := harness.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer stop()
-	env, k8s, scheme = c.Env, c.Client, c.Scheme
-	return m.Run()
-}
-
-// kubectl runs kubectl against the test cluster.
-func kubectl(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := exec.Command("kubectl", append([]string{"--kubeconfig", env.Kubeconfig}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
+func TestMain(m *testing.M) { testenv.Main(m, &env, testenv.WithManager()) }
 
 // plugin runs `kubectl org` in-process through its entry point, pointed at
 // the test cluster.

@@ -15,14 +15,12 @@ import (
 	"github.com/awalterschulze/gographviz"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/audit"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 const orgs = 4
@@ -37,9 +35,7 @@ func TestPlugin(t *testing.T) {
 	}
 	objects := 0
 	for i, ns := range namespaces {
-		if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
-			t.Fatal(err)
-		}
+		env.Namespace(t, ns)
 		dir := filepath.Join(t.TempDir(), ns)
 		objs := generate(i, namespaces)
 		objects += len(objs)
@@ -47,7 +43,7 @@ func TestPlugin(t *testing.T) {
 		// and check -n give it.
 		writeOrg(t, dir, objs, i > 0)
 		dirs = append(dirs, dir)
-		kubectl(t, "apply", "-n", ns, "-R", "-f", dir)
+		env.Kubectl(t, "apply", "-n", ns, "-R", "-f", dir)
 	}
 	offline := []string{"-n", namespaces[0]}
 	for _, d := range dirs {
@@ -178,7 +174,7 @@ func list(t *testing.T, namespaces []string) []client.Object {
 	for _, k := range orgv1.Kinds {
 		for _, ns := range namespaces {
 			l := k.NewList()
-			if err := k8s.List(context.Background(), l, client.InNamespace(ns)); err != nil {
+			if err := env.Client.List(context.Background(), l, client.InNamespace(ns)); err != nil {
 				t.Fatal(err)
 			}
 			items, err := meta.ExtractList(l)
@@ -240,7 +236,7 @@ func checkReport(t *testing.T, ctx context.Context, ns string, r *audit.Report) 
 		comms orgv1.SteeringCommitteeList
 	)
 	for _, l := range []client.ObjectList{&org, &plats, &comms} {
-		if err := k8s.List(ctx, l, client.InNamespace(ns)); err != nil {
+		if err := env.Client.List(ctx, l, client.InNamespace(ns)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -296,12 +292,12 @@ func nonNil(l []string) []string {
 func TestKubectlRunsThePlugin(t *testing.T) {
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "kubectl-org"), "./cmd/kubectl-org")
-	build.Dir = testenv.Root()
+	build.Dir = repo.Root()
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cmd := exec.Command("kubectl", "org", "--help")
-	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd := env.KubectlCommand("org", "--help")
+	cmd.Env = append(cmd.Env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("kubectl org --help: %v\n%s", err, out)

@@ -3,7 +3,6 @@ package policyreport_test
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"sync"
@@ -22,44 +21,32 @@ import (
 	"github.com/orgplane/orgplane/internal/policyreport"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 const eventually = 20 * time.Second
-
-func meta(ns, name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: ns} }
 
 // smallOrg is a team, a platform it owns, a platform whose owner does not
 // exist, and a policy with an ownership rule and a CEL rule that does not
 // compile.
 func smallOrg(ns string) []client.Object {
 	return []client.Object{
-		&orgv1.Team{ObjectMeta: meta(ns, "it"), Spec: orgv1.TeamSpec{Function: "IT", Type: "CenterOfExcellence"}},
-		&orgv1.Platform{ObjectMeta: meta(ns, "crm"), Spec: orgv1.PlatformSpec{Category: "CRM", OwnerRef: &orgv1.TeamRef{Name: "it"}}},
-		&orgv1.Platform{ObjectMeta: meta(ns, "cdp"), Spec: orgv1.PlatformSpec{Category: "CDP", OwnerRef: &orgv1.TeamRef{Name: "data"}}},
-		&orgv1.GovernancePolicy{ObjectMeta: meta(ns, "gov"), Spec: orgv1.GovernancePolicySpec{
-			Enforcement: orgv1.EnforcementEnforce,
-			Rules: []orgv1.Rule{
-				{Name: "owned", Type: orgv1.RulePlatformOwnership, Severity: orgv1.SeverityCritical},
-				{Name: "broken", Type: orgv1.RuleCEL, CEL: &orgv1.CELRule{Expression: "object.spec.("}, Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindTeam}}},
-			},
-		}},
-	}
-}
-
-func create(t *testing.T, objs ...client.Object) {
-	t.Helper()
-	for _, o := range objs {
-		if err := k8s.Create(ctx, o); err != nil {
-			t.Fatalf("creating %s: %v", o.GetName(), err)
-		}
+		builders.MakeTeam("it", ns).Function("IT").Type("CenterOfExcellence").Obj(),
+		builders.MakePlatform("crm", ns).Owner("it").Obj(),
+		builders.MakePlatform("cdp", ns).Category("CDP").Owner("data").Obj(),
+		builders.MakeGovernancePolicy("gov", ns).Enforcement(orgv1.EnforcementEnforce).Rules(
+			builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityCritical).Obj(),
+			builders.MakeRule("broken", orgv1.RuleCEL).CEL("object.spec.(", "").MatchKinds(orgv1.KindTeam).Obj(),
+		).Obj(),
 	}
 }
 
 // policyReports lists orgplane's PolicyReports of a namespace, by name.
 func policyReports(g Gomega, ns string) []v1alpha2.PolicyReport {
 	var l v1alpha2.PolicyReportList
-	g.Expect(k8s.List(ctx, &l, client.InNamespace(ns), client.MatchingLabels{"app.kubernetes.io/managed-by": "orgplane"})).To(Succeed())
+	g.Expect(env.Client.List(ctx, &l, client.InNamespace(ns), client.MatchingLabels{"app.kubernetes.io/managed-by": "orgplane"})).To(Succeed())
 	sort.Slice(l.Items, func(i, j int) bool { return l.Items[i].Name < l.Items[j].Name })
 	return l.Items
 }
@@ -84,10 +71,10 @@ func verdicts(rs []v1alpha2.PolicyReportResult) []string {
 // objects go.
 func TestReports(t *testing.T) {
 	g := NewWithT(t)
-	m := startManager(t, controllers.ReportAPIPolicyReport)
-	ns := newNamespace(t)
+	m := env.NewManager(t, testenv.WithReportAPI(controllers.ReportAPIPolicyReport))
+	ns := env.Namespace(t, "reports-")
 	objs := smallOrg(ns)
-	create(t, objs...)
+	env.Create(t, objs...)
 
 	name := "orgplane-" + ns + "-1"
 	var report v1alpha2.PolicyReport
@@ -124,19 +111,19 @@ func TestReports(t *testing.T) {
 	// At rest: a change that the reports do not show (a label no rule
 	// selects) is reconciled, and nothing is written.
 	time.Sleep(time.Second) // let the creation's last events settle
-	writes, runs := m.writes.Load(), reconciles(t)
+	writes, runs := m.ReportWrites.Load(), reconciles(t)
 	team := objs[0].(*orgv1.Team)
-	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(team), team)).To(Succeed())
+	g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(team), team)).To(Succeed())
 	team.Labels = map[string]string{"cost-center": "42"}
-	g.Expect(k8s.Update(ctx, team)).To(Succeed())
+	g.Expect(env.Client.Update(ctx, team)).To(Succeed())
 	g.Eventually(func() float64 { return reconciles(t) }).WithTimeout(eventually).Should(BeNumerically(">", runs))
 	time.Sleep(500 * time.Millisecond)
-	g.Expect(m.writes.Load()).To(Equal(writes), "a reconcile with nothing new wrote a report")
+	g.Expect(m.ReportWrites.Load()).To(Equal(writes), "a reconcile with nothing new wrote a report")
 
 	// The missing owner appears, a second later (timestamps have seconds):
 	// cdp passes, the other results keep their timestamps.
 	time.Sleep(time.Second)
-	create(t, &orgv1.Team{ObjectMeta: meta(ns, "data"), Spec: orgv1.TeamSpec{Function: "Data", Type: "Department"}})
+	env.Create(t, builders.MakeTeam("data", ns).Function("Data").Obj())
 	var updated v1alpha2.PolicyReport
 	g.Eventually(func(g Gomega) {
 		reports := policyReports(g, ns)
@@ -154,9 +141,9 @@ func TestReports(t *testing.T) {
 	}
 
 	// Idle, nothing is written.
-	writes = m.writes.Load()
+	writes = m.ReportWrites.Load()
 	time.Sleep(500 * time.Millisecond)
-	g.Expect(m.writes.Load()).To(Equal(writes), "an idle manager wrote a report")
+	g.Expect(m.ReportWrites.Load()).To(Equal(writes), "an idle manager wrote a report")
 
 	// A report edited or deleted by someone else is written again, with no
 	// change to any orgplane object (the results it lost with new
@@ -164,13 +151,13 @@ func TestReports(t *testing.T) {
 	tampered := updated.DeepCopy()
 	tampered.Results = tampered.Results[:1]
 	tampered.Summary = v1alpha2.PolicyReportSummary{Pass: 1}
-	g.Expect(k8s.Update(ctx, tampered)).To(Succeed())
+	g.Expect(env.Client.Update(ctx, tampered)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		reports := policyReports(g, ns)
 		g.Expect(reports).To(HaveLen(1))
 		g.Expect(verdicts(reports[0].Results)).To(Equal(verdicts(updated.Results)))
 	}).WithTimeout(eventually).Should(Succeed())
-	g.Expect(k8s.Delete(ctx, &updated)).To(Succeed())
+	g.Expect(env.Client.Delete(ctx, &updated)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		reports := policyReports(g, ns)
 		g.Expect(reports).To(HaveLen(1))
@@ -179,8 +166,8 @@ func TestReports(t *testing.T) {
 	}).WithTimeout(eventually).Should(Succeed())
 
 	// Without orgplane objects, the namespace has no report.
-	for _, o := range append(objs, &orgv1.Team{ObjectMeta: meta(ns, "data")}) {
-		g.Expect(client.IgnoreNotFound(k8s.Delete(ctx, o))).To(Succeed())
+	for _, o := range append(objs, builders.MakeTeam("data", ns).Obj()) {
+		g.Expect(client.IgnoreNotFound(env.Client.Delete(ctx, o))).To(Succeed())
 	}
 	g.Eventually(func(g Gomega) { g.Expect(policyReports(g, ns)).To(BeEmpty()) }).WithTimeout(eventually).Should(Succeed())
 }
@@ -189,11 +176,11 @@ func TestReports(t *testing.T) {
 // reconciles every namespace and writes nothing.
 func TestRestartWritesNothing(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t)
+	ns := env.Namespace(t, "reports-")
 	t.Run("first manager", func(t *testing.T) {
 		g := NewWithT(t)
-		startManager(t, controllers.ReportAPIPolicyReport)
-		create(t, smallOrg(ns)...)
+		env.NewManager(t, testenv.WithReportAPI(controllers.ReportAPIPolicyReport))
+		env.Create(t, smallOrg(ns)...)
 		g.Eventually(func(g Gomega) {
 			reports := policyReports(g, ns)
 			g.Expect(reports).To(HaveLen(1))
@@ -202,27 +189,24 @@ func TestRestartWritesNothing(t *testing.T) {
 		time.Sleep(time.Second)
 	})
 	runs := reconciles(t)
-	m := startManager(t, controllers.ReportAPIPolicyReport)
+	m := env.NewManager(t, testenv.WithReportAPI(controllers.ReportAPIPolicyReport))
 	g.Eventually(func() float64 { return reconciles(t) }).WithTimeout(eventually).Should(BeNumerically(">", runs))
 	time.Sleep(time.Second)
-	g.Expect(m.writes.Load()).To(BeZero(), "a restarted manager rewrote converged reports")
+	g.Expect(m.ReportWrites.Load()).To(BeZero(), "a restarted manager rewrote converged reports")
 }
 
 // TestLargeNamespaceIsSplit: 3,300 results go into four reports, each
 // within the limits, and parts that are no longer needed go.
 func TestLargeNamespaceIsSplit(t *testing.T) {
 	g := NewWithT(t)
-	startManager(t, controllers.ReportAPIPolicyReport)
-	ns := newNamespace(t)
+	env.NewManager(t, testenv.WithReportAPI(controllers.ReportAPIPolicyReport))
+	ns := env.Namespace(t, "reports-")
 	var rules []orgv1.Rule
 	for i := range 10 {
-		rules = append(rules, orgv1.Rule{
-			Name: fmt.Sprintf("rule-%d", i), Type: orgv1.RuleCEL, Severity: orgv1.SeverityLow,
-			CEL:   &orgv1.CELRule{Expression: fmt.Sprintf("size(object.metadata.name) %% %d != 0", i+2)},
-			Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindTeam}},
-		})
+		rules = append(rules, builders.MakeCELRule(fmt.Sprintf("rule-%d", i), fmt.Sprintf("size(object.metadata.name) %% %d != 0", i+2), "").
+			Severity(orgv1.SeverityLow).MatchKinds(orgv1.KindTeam).Obj())
 	}
-	create(t, &orgv1.GovernancePolicy{ObjectMeta: meta(ns, "many"), Spec: orgv1.GovernancePolicySpec{Rules: rules}})
+	env.Create(t, builders.MakeGovernancePolicy("many", ns).Rules(rules...).Obj())
 	const teams = 300
 	var wg sync.WaitGroup
 	errs := make(chan error, teams)
@@ -231,9 +215,8 @@ func TestLargeNamespaceIsSplit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < teams; i += 8 {
-				team := &orgv1.Team{ObjectMeta: meta(ns, fmt.Sprintf("team-%0*d", 3+i%5, i)), Spec: orgv1.TeamSpec{Function: "IT", Type: "Department"}}
-				team.Labels = map[string]string{"batch": strconv.Itoa(i % 3)}
-				if err := k8s.Create(ctx, team); err != nil {
+				team := builders.MakeTeam(fmt.Sprintf("team-%0*d", 3+i%5, i), ns).Function("IT").Label("batch", strconv.Itoa(i%3)).Obj()
+				if err := env.Client.Create(ctx, team); err != nil {
 					errs <- err
 				}
 			}
@@ -265,8 +248,8 @@ func TestLargeNamespaceIsSplit(t *testing.T) {
 	g.Eventually(func(g Gomega) { check(g, teams*11, 4) }).WithTimeout(eventually).Should(Succeed())
 
 	// Two thirds of the teams go: two reports are enough, the others go.
-	g.Expect(k8s.DeleteAllOf(ctx, &orgv1.Team{}, client.InNamespace(ns), client.MatchingLabels{"batch": "1"})).To(Succeed())
-	g.Expect(k8s.DeleteAllOf(ctx, &orgv1.Team{}, client.InNamespace(ns), client.MatchingLabels{"batch": "2"})).To(Succeed())
+	g.Expect(env.Client.DeleteAllOf(ctx, &orgv1.Team{}, client.InNamespace(ns), client.MatchingLabels{"batch": "1"})).To(Succeed())
+	g.Expect(env.Client.DeleteAllOf(ctx, &orgv1.Team{}, client.InNamespace(ns), client.MatchingLabels{"batch": "2"})).To(Succeed())
 	g.Eventually(func(g Gomega) { check(g, teams/3*11, 2) }).WithTimeout(eventually).Should(Succeed())
 }
 
@@ -281,30 +264,30 @@ func TestOpenReportsAndAbsentCRD(t *testing.T) {
 	crd := &metav1.PartialObjectMetadata{}
 	crd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"})
 	g.Eventually(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKey{Name: "reports.openreports.io"}, crd))
+		return apierrors.IsNotFound(env.Client.Get(ctx, client.ObjectKey{Name: "reports.openreports.io"}, crd))
 	}).WithTimeout(90 * time.Second).Should(BeTrue())
-	m := startManager(t, controllers.ReportAPIOpenReports)
-	ns := newNamespace(t)
-	create(t, smallOrg(ns)...)
+	m := env.NewManager(t, testenv.WithReportAPI(controllers.ReportAPIOpenReports))
+	ns := env.Namespace(t, "reports-")
+	env.Create(t, smallOrg(ns)...)
 
 	// The reconcilers work all the same: the platform's status is written.
 	g.Eventually(func(g Gomega) {
 		var p orgv1.Platform
-		g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cdp"}, &p)).To(Succeed())
+		g.Expect(env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "cdp"}, &p)).To(Succeed())
 		g.Expect(p.Status.Violations).NotTo(BeEmpty())
 	}).WithTimeout(eventually).Should(Succeed())
 	time.Sleep(time.Second) // the absence is logged once, however many changes come
-	g.Expect(m.logs.count("the report CRD is not installed")).To(Equal(1))
-	g.Expect(m.writes.Load()).To(BeZero())
+	g.Expect(len(m.Logs.Matching("the report CRD is not installed"))).To(Equal(1))
+	g.Expect(m.ReportWrites.Load()).To(BeZero())
 
 	crds := envtest.CRDInstallOptions{
-		Paths: []string{filepath.Join(testenv.Root(), "config", "openreports")}, ErrorIfPathMissing: true,
+		Paths: []string{repo.Path("config", "openreports")}, ErrorIfPathMissing: true,
 	}
 	_, err := envtest.InstallCRDs(env.Config, crds)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Eventually(func(g Gomega) {
 		var l openreportsv1alpha1.ReportList
-		g.Expect(k8s.List(ctx, &l, client.InNamespace(ns))).To(Succeed())
+		g.Expect(env.Client.List(ctx, &l, client.InNamespace(ns))).To(Succeed())
 		g.Expect(l.Items).To(HaveLen(1))
 		r := l.Items[0]
 		g.Expect(r.Name).To(Equal("orgplane-" + ns + "-1"))
@@ -312,13 +295,13 @@ func TestOpenReportsAndAbsentCRD(t *testing.T) {
 		g.Expect(r.Summary).To(Equal(v1alpha2.PolicyReportSummary{Pass: 3, Fail: 2, Error: 1}))
 		g.Expect(r.Results).To(HaveLen(6))
 	}).WithTimeout(eventually).Should(Succeed())
-	g.Expect(m.logs.count("the report CRD is installed now")).To(Equal(1))
-	g.Expect(m.logs.count("the report CRD is not installed")).To(Equal(1))
+	g.Expect(len(m.Logs.Matching("the report CRD is installed now"))).To(Equal(1))
+	g.Expect(len(m.Logs.Matching("the report CRD is not installed"))).To(Equal(1))
 
 	// Uninstalled again, the CRD is missed once more (as soon as it is
 	// terminating), and logged as such.
 	g.Expect(envtest.UninstallCRDs(env.Config, crds)).To(Succeed())
-	g.Eventually(func() int { return m.logs.count("the report CRD is not installed") }).WithTimeout(eventually).Should(Equal(2))
-	g.Expect(m.logs.count("the report CRD is installed now")).To(Equal(1))
-	g.Expect(m.logs.count("watching reports")).To(BeZero())
+	g.Eventually(func() int { return len(m.Logs.Matching("the report CRD is not installed")) }).WithTimeout(eventually).Should(Equal(2))
+	g.Expect(len(m.Logs.Matching("the report CRD is installed now"))).To(Equal(1))
+	g.Expect(len(m.Logs.Matching("watching reports"))).To(BeZero())
 }

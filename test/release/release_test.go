@@ -32,12 +32,13 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/image"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 const (
-	version = "v0.2.0"
-	repo    = "ghcr.io/orgplane/orgplane"
+	version   = "v0.2.0"
+	imageRepo = "ghcr.io/orgplane/orgplane"
 )
 
 var (
@@ -45,31 +46,22 @@ var (
 	dist string
 )
 
-func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
+func TestMain(m *testing.M) { testenv.Main(m, &env, testenv.Setup(release)) }
 
-func run(m *testing.M) int {
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer env.Stop()
+// release runs `make release`'s script into a temporary dist/.
+func release(env *testenv.Env) error {
 	tmp, err := os.MkdirTemp("", "orgplane-release-test-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
-	defer os.RemoveAll(tmp)
+	env.Cleanup(func() { os.RemoveAll(tmp) })
 	dist = filepath.Join(tmp, "dist")
-	cmd := exec.Command("hack/release.sh", version, repo, dist)
-	cmd.Dir = testenv.Root()
+	cmd := exec.Command("hack/release.sh", version, imageRepo, dist)
+	cmd.Dir = repo.Root()
 	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "hack/release.sh %s: %v\n%s", version, err, out)
-		return 1
+		return fmt.Errorf("hack/release.sh %s: %w\n%s", version, err, out)
 	}
-	return m.Run()
+	return nil
 }
 
 // The platforms of the plugin's archives.
@@ -254,10 +246,7 @@ func readTarGz(t *testing.T, path string) []archived {
 // and this platform's archive (krew checks the archive's sha256 against the
 // manifest), and runs it as kubectl runs it: `kubectl orgplane version`.
 func TestKrewInstall(t *testing.T) {
-	krew := filepath.Join(testenv.Root(), "bin", "krew")
-	if _, err := os.Stat(krew); err != nil {
-		testenv.NeedTool(t, "bin/krew is missing", "krew")
-	}
+	krew := repo.Tool(t, "krew", "krew")
 	root := t.TempDir()
 	archive := filepath.Join(dist, pluginArchive(runtime.GOOS+"_"+runtime.GOARCH))
 	cmd := exec.Command(krew, "install", "--manifest="+filepath.Join(dist, "orgplane.yaml"), "--archive="+archive)
@@ -265,8 +254,8 @@ func TestKrewInstall(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("krew install: %v\n%s", err, out)
 	}
-	kubectl := exec.Command("kubectl", "orgplane", "version", "-o", "json")
-	kubectl.Env = append(os.Environ(), "PATH="+filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	kubectl := env.KubectlCommand("orgplane", "version", "-o", "json")
+	kubectl.Env = append(kubectl.Env, "PATH="+filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := kubectl.Output()
 	if err != nil {
 		t.Fatalf("kubectl orgplane version: %v\n%s", err, out)
@@ -296,7 +285,7 @@ func TestKrewInstall(t *testing.T) {
 
 func revision(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("git", "-C", testenv.Root(), "rev-parse", "HEAD").Output()
+	out, err := exec.Command("git", "-C", repo.Root(), "rev-parse", "HEAD").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,10 +359,10 @@ func TestManifests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ref != repo+":"+version {
-		t.Errorf("the image archive is named %q, want %s:%s", ref, repo, version)
+	if ref != imageRepo+":"+version {
+		t.Errorf("the image archive is named %q, want %s:%s", ref, imageRepo, version)
 	}
-	pinned := "image: " + repo + ":" + version + "@" + digest.String()
+	pinned := "image: " + imageRepo + ":" + version + "@" + digest.String()
 	for _, name := range []string{"install.yaml", "install-webhook.yaml"} {
 		if b, _ := os.ReadFile(filepath.Join(dist, name)); !bytes.Contains(b, []byte(pinned)) {
 			t.Errorf("%s does not pin %q", name, pinned)
@@ -408,7 +397,7 @@ func TestManifests(t *testing.T) {
 	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if v.Manager.Version != version || v.Manager.Image != repo+":"+version+"@"+digest.String() || v.CRDs.Version != version {
+	if v.Manager.Version != version || v.Manager.Image != imageRepo+":"+version+"@"+digest.String() || v.CRDs.Version != version {
 		t.Errorf("kubectl org version --cluster: %s", out)
 	}
 }
@@ -417,9 +406,8 @@ func TestManifests(t *testing.T) {
 // from this checkout on the PATH.
 func kubectl(t *testing.T, args ...string) []byte {
 	t.Helper()
-	// The flag goes last: kubectl takes none before a plugin's name.
-	cmd := exec.Command("kubectl", append(args, "--kubeconfig", env.Kubeconfig)...)
-	cmd.Env = append(os.Environ(), "PATH="+pluginDir(t)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd := env.KubectlCommand(args...)
+	cmd.Env = append(cmd.Env, "PATH="+pluginDir(t)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr []byte
@@ -469,10 +457,7 @@ func documents(t *testing.T, path string) []string {
 // TestChart: the packaged chart carries the release's version and renders
 // the manager with the image pinned by the archive's digest.
 func TestChart(t *testing.T) {
-	helm := filepath.Join(testenv.Root(), "bin", "helm")
-	if _, err := os.Stat(helm); err != nil {
-		testenv.NeedTool(t, "bin/helm is missing", "helm")
-	}
+	helm := repo.Tool(t, "helm", "helm")
 	chart := filepath.Join(dist, "orgplane-"+strings.TrimPrefix(version, "v")+".tgz")
 	out, err := exec.Command(helm, "show", "chart", chart).Output()
 	if err != nil {
@@ -492,7 +477,7 @@ func TestChart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("helm template: %v", err)
 	}
-	if want := repo + ":" + version + "@" + digest.String(); !bytes.Contains(out, []byte(want)) {
+	if want := imageRepo + ":" + version + "@" + digest.String(); !bytes.Contains(out, []byte(want)) {
 		t.Errorf("the chart does not render the image %s", want)
 	}
 	// The CRDs carry the version, as install.yaml's do.
@@ -505,13 +490,13 @@ func TestChart(t *testing.T) {
 // byte for byte the same from a second run on the same commit.
 func TestReproducible(t *testing.T) {
 	again := t.TempDir()
-	out, err := exec.Command("git", "-C", testenv.Root(), "log", "-1", "--format=%ct").Output()
+	out, err := exec.Command("git", "-C", repo.Root(), "log", "-1", "--format=%ct").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("go", "run", "./hack/release", "--version="+version, "--revision="+revision(t),
 		"--epoch="+strings.TrimSpace(string(out)), "--dist="+again)
-	cmd.Dir = testenv.Root()
+	cmd.Dir = repo.Root()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("hack/release: %v\n%s", err, out)
 	}

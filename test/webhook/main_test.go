@@ -7,104 +7,40 @@ package webhook_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/controllers"
-	"github.com/orgplane/orgplane/internal/cachegraph"
-	"github.com/orgplane/orgplane/internal/policy"
-	"github.com/orgplane/orgplane/internal/testenv"
-	"github.com/orgplane/orgplane/internal/webhooks"
+	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 var (
-	env    *testenv.Env
-	mgr    ctrl.Manager
-	scheme = runtime.NewScheme()
+	env *testenv.Env
 	// k8s is a client whose warnings land in warned.
 	k8s    client.Client
 	warned = &recorder{}
 	ctx    = context.Background()
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	if err := errors.Join(clientgoscheme.AddToScheme(scheme), orgv1.AddToScheme(scheme)); err != nil {
-		panic(err)
-	}
-	var err error
-	if env, err = testenv.Start(testenv.WithWebhooks(filepath.Join(testenv.Root(), "config", "webhook"))); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer env.Stop()
-	wio := &env.WebhookInstallOptions
-	mgr, err = ctrl.NewManager(env.Config, ctrl.Options{
-		Scheme:                 scheme,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		WebhookServer: webhook.NewServer(webhook.Options{
-			Host: wio.LocalServingHost, Port: wio.LocalServingPort, CertDir: wio.LocalServingCertDir,
-		}),
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	mctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	engine, err := policy.NewEngine(policy.Options{})
-	if err == nil {
-		err = errors.Join(
-			cachegraph.SetupIndexes(mctx, mgr.GetFieldIndexer()),
-			webhooks.SetupWebhooks(mgr, engine),
-			controllers.SetupReconcilers(mgr, controllers.Options{MaxConcurrentReconciles: 2, Engine: engine}),
-		)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	done := make(chan error)
-	go func() { done <- mgr.Start(mctx) }()
-	defer func() { cancel(); <-done }()
-
-	cfg := rest.CopyConfig(env.Config)
-	cfg.WarningHandler = warned
-	if k8s, err = client.New(cfg, client.Options{Scheme: scheme}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	if err := waitForWebhook(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+func TestMain(m *testing.M) {
+	testenv.Main(m, &env, testenv.WithWebhooks(), testenv.WithManager(), testenv.Setup(warningClient))
 }
 
-// waitForWebhook waits until the API server reaches the webhook: with
-// failurePolicy Ignore, requests made before that are admitted silently.
-func waitForWebhook() error {
-	probe := &orgv1.Platform{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "probe"},
-		Spec:       orgv1.PlatformSpec{Category: "CDP", OwnerRef: &orgv1.TeamRef{Name: "nobody"}},
+// warningClient makes k8s and waits until the API server reaches the
+// webhook: with failurePolicy Ignore, requests made before that are
+// admitted silently.
+func warningClient(env *testenv.Env) error {
+	cfg := rest.CopyConfig(env.Config)
+	cfg.WarningHandler = warned
+	var err error
+	if k8s, err = client.New(cfg, client.Options{Scheme: env.Scheme}); err != nil {
+		return err
 	}
+	probe := builders.MakePlatform("probe", "default").Category("CDP").Owner("nobody").Obj()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		warned.take()
@@ -148,16 +84,6 @@ func do(t *testing.T, f func() error) ([]string, error) {
 	return warned.take(), err
 }
 
-// namespace creates a namespace for one test.
-func namespace(t *testing.T) string {
-	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "wh-"}}
-	if err := k8s.Create(ctx, ns); err != nil {
-		t.Fatal(err)
-	}
-	return ns.Name
-}
-
 // cached waits until the manager's cache, which the webhook reads, holds
 // obj at its current generation (or a later one), or (gone) no longer holds
 // it.
@@ -167,7 +93,7 @@ func cached(t *testing.T, obj client.Object, gone bool) {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		got := obj.DeepCopyObject().(client.Object)
-		err := mgr.GetCache().Get(ctx, key, got)
+		err := env.Manager.GetCache().Get(ctx, key, got)
 		switch {
 		case gone && client.IgnoreNotFound(err) == nil && err != nil:
 			return

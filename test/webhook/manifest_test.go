@@ -6,28 +6,25 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // generated reads the ValidatingWebhookConfiguration of config/webhook.
 func generated(t *testing.T) *admissionv1.ValidatingWebhookConfiguration {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testenv.Root(), "config", "webhook", "manifests.yaml"))
+	data, err := os.ReadFile(repo.Path("config", "webhook", "manifests.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +57,7 @@ func TestGeneratedConfiguration(t *testing.T) {
 			resources = append(resources, r.Resources...)
 		}
 		path := w.ClientConfig.Service.Path
-		if _, pattern := mgr.GetWebhookServer().WebhookMux().Handler(&http.Request{URL: &url.URL{Path: *path}}); pattern != *path {
+		if _, pattern := env.Manager.GetWebhookServer().WebhookMux().Handler(&http.Request{URL: &url.URL{Path: *path}}); pattern != *path {
 			t.Errorf("%s: the manager serves nothing on %s", w.Name, *path)
 		}
 	}
@@ -75,7 +72,7 @@ func TestGeneratedConfiguration(t *testing.T) {
 // failurePolicy Fail, creates fail (so the API server does call it); with
 // the generated failurePolicy, they are admitted.
 func TestOutageAdmits(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -138,10 +135,7 @@ func eventually(t *testing.T, what string, ok func() bool) {
 // injecting its CA; every resource but cert-manager's applies server-side
 // (test/helm, whose control plane has cert-manager's CRDs, applies them all).
 func TestCertManagerOverlay(t *testing.T) {
-	out, err := exec.Command("kubectl", "kustomize", filepath.Join(testenv.Root(), "config", "webhook-certmanager")).Output()
-	if err != nil {
-		t.Fatalf("kubectl kustomize config/webhook-certmanager: %v", err)
-	}
+	out := testenv.Kustomize(t, "config/webhook-certmanager")
 	var kept []string
 	for _, doc := range strings.Split(string(out), "\n---\n") {
 		if !strings.Contains(doc, "apiVersion: cert-manager.io/v1") {
@@ -164,12 +158,6 @@ func TestCertManagerOverlay(t *testing.T) {
 		t.Errorf("config/webhook-certmanager has no cert-manager resources")
 	}
 	// The Namespace must exist for a server-side dry run of the objects in it.
-	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "orgplane-system"}}); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
-	}
-	apply := exec.Command("kubectl", "--kubeconfig", env.Kubeconfig, "apply", "--dry-run=server", "-f", "-")
-	apply.Stdin = strings.NewReader(strings.Join(kept, "\n---\n"))
-	if out, err := apply.CombinedOutput(); err != nil {
-		t.Fatalf("server-side dry run of config/webhook-certmanager: %v\n%s", err, out)
-	}
+	env.Namespace(t, "orgplane-system")
+	env.KubectlInput(t, []byte(strings.Join(kept, "\n---\n")), "apply", "--dry-run=server", "-f", "-")
 }

@@ -2,8 +2,6 @@ package webhook_test
 
 import (
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,36 +9,23 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/internal/testenv"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 func team(ns, name string) *orgv1.Team {
-	return &orgv1.Team{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec:       orgv1.TeamSpec{Function: "Analytics", Type: "Department"},
-	}
+	return builders.MakeTeam(name, ns).Function("Analytics").Obj()
 }
 
 func platform(ns, name, owner string) *orgv1.Platform {
-	return &orgv1.Platform{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec:       orgv1.PlatformSpec{Category: "Analytics", OwnerRef: &orgv1.TeamRef{Name: owner}},
-	}
+	return builders.MakePlatform(name, ns).Category("Analytics").Owner(owner).Obj()
 }
 
 func ownershipPolicy(ns, name string, enforcement orgv1.Enforcement, admission orgv1.AdmissionAction) *orgv1.GovernancePolicy {
-	return &orgv1.GovernancePolicy{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: orgv1.GovernancePolicySpec{
-			Enforcement: enforcement,
-			Admission:   admission,
-			Rules:       []orgv1.Rule{{Name: "ownership", Type: orgv1.RulePlatformOwnership, Severity: orgv1.SeverityHigh}},
-		},
-	}
+	return builders.MakeGovernancePolicy(name, ns).Enforcement(enforcement).Admission(admission).
+		Rules(builders.MakeRule("ownership", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Obj()).Obj()
 }
 
 // create creates obj and returns the warnings.
@@ -66,7 +51,7 @@ func wantWarnings(t *testing.T, what string, got []string, want ...string) {
 }
 
 func TestDanglingReferenceIsAdmittedWithAWarning(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	p := platform(ns, "analytics", "bi-team")
 	w := mustCreate(t, p)
 	wantWarnings(t, "create", w, `platform "analytics": spec.ownerRef: team "bi-team" not found (builtin/integrity, High, Audit)`)
@@ -87,16 +72,13 @@ func TestDanglingReferenceIsAdmittedWithAWarning(t *testing.T) {
 }
 
 func TestCleanObjectsGetNoWarnings(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	mustCreate(t, ownershipPolicy(ns, "governance", orgv1.EnforcementEnforce, orgv1.AdmissionDeny))
 	// The platform follows its team at once, as in one `kubectl apply`,
 	// before the cache may have seen the team: no warning, no denial.
 	wantWarnings(t, "team", mustCreate(t, team(ns, "bi-team")))
 	wantWarnings(t, "platform", mustCreate(t, platform(ns, "analytics", "bi-team")))
-	w, err := create(t, &orgv1.Organization{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "acme"},
-		Spec:       orgv1.OrganizationSpec{Model: "Centralized"},
-	}, client.DryRunAll)
+	w, err := create(t, builders.MakeOrganization("acme", ns).Model(orgv1.ModelCentralized).Obj(), client.DryRunAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +86,7 @@ func TestCleanObjectsGetNoWarnings(t *testing.T) {
 }
 
 func TestDenyPolicyDeniesItsEnforceViolations(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	gp := ownershipPolicy(ns, "ownership-gate", orgv1.EnforcementEnforce, orgv1.AdmissionDeny)
 	mustCreate(t, gp)
 	cached(t, gp, false)
@@ -181,28 +163,23 @@ func TestDenyPolicyDeniesItsEnforceViolations(t *testing.T) {
 }
 
 func TestAuditPolicyNeverDenies(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	gp := ownershipPolicy(ns, "audit-only", orgv1.EnforcementAudit, orgv1.AdmissionDeny)
 	w := mustCreate(t, gp)
 	wantWarnings(t, "policy", w, `governance policy "audit-only": spec.admission: Deny has no effect unless spec.enforcement is Enforce`)
 	cached(t, gp, false)
 	p := platform(ns, "analytics", "")
-	p.Spec.OwnerRef = nil
 	w = mustCreate(t, p)
 	wantWarnings(t, "platform", w, `platform "analytics": spec.ownerRef: platform has no owner team (audit-only/ownership, High, Audit)`)
 }
 
 func TestGovernancePoliciesAreWarnedNeverDenied(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	p := platform(ns, "analytics", "bi-team")
 	mustCreate(t, p)
 	cached(t, p, false)
 	gp := ownershipPolicy(ns, "strict", orgv1.EnforcementEnforce, orgv1.AdmissionDeny)
-	gp.Spec.Rules = append(gp.Spec.Rules, orgv1.Rule{
-		Name: "bad-cel", Type: orgv1.RuleCEL,
-		Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindPlatform}},
-		CEL:   &orgv1.CELRule{Expression: "object.spec.nonsense +"},
-	})
+	gp.Spec.Rules = append(gp.Spec.Rules, builders.MakeCELRule("bad-cel", "object.spec.nonsense +", "").MatchKinds(orgv1.KindPlatform).Obj())
 	w := mustCreate(t, gp)
 	if len(w) != 3 ||
 		!strings.HasPrefix(w[0], `governance policy "strict": rule "bad-cel": cel.expression: ERROR: <input>:1:`) ||
@@ -213,12 +190,12 @@ func TestGovernancePoliciesAreWarnedNeverDenied(t *testing.T) {
 }
 
 func TestWarningsAreCapped(t *testing.T) {
-	ns := namespace(t)
-	tm := team(ns, "hub")
+	ns := env.Namespace(t, "wh-")
+	hub := builders.MakeTeam("hub", ns).Function("Analytics")
 	for i := range 14 {
-		tm.Spec.DottedLineRefs = append(tm.Spec.DottedLineRefs, orgv1.TeamRef{Name: fmt.Sprintf("missing-%02d", i)})
+		hub.DottedLines(fmt.Sprintf("missing-%02d", i))
 	}
-	w := mustCreate(t, tm)
+	w := mustCreate(t, hub.Obj())
 	if len(w) != 11 || w[0] != `team "hub": spec.dottedLineRefs[0]: team "missing-00" not found (builtin/integrity, High, Audit)` ||
 		!strings.HasPrefix(w[10], "... and 4 more finding(s)") {
 		t.Errorf("14 findings gave %d warnings:\n%s", len(w), strings.Join(w, "\n"))
@@ -226,7 +203,7 @@ func TestWarningsAreCapped(t *testing.T) {
 }
 
 func TestKubectlApplyPrintsTheWarning(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	gp := ownershipPolicy(ns, "governance", orgv1.EnforcementAudit, "")
 	mustCreate(t, gp)
 	cached(t, gp, false)
@@ -240,18 +217,13 @@ spec:
     name: bi-team
 `
 	for _, args := range [][]string{{"--dry-run=server"}, nil} {
-		cmd := exec.Command("kubectl", append([]string{"--kubeconfig", env.Kubeconfig, "apply", "-n", ns, "-f", "-"}, args...)...)
-		cmd.Stdin = strings.NewReader(manifest)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("kubectl apply %v: %v\n%s", args, err, out)
-		}
+		out := env.KubectlInput(t, []byte(manifest), append([]string{"apply", "-n", ns, "-f", "-"}, args...)...)
 		for _, want := range []string{
 			`Warning: platform "analytics": spec.ownerRef: owner team "bi-team" not found (governance/ownership, High, Audit)`,
 			`Warning: platform "analytics": spec.ownerRef: team "bi-team" not found (builtin/integrity, High, Audit)`,
 			`platform.org.orgplane.io/analytics created`,
 		} {
-			if !strings.Contains(string(out), want) {
+			if !strings.Contains(out, want) {
 				t.Errorf("kubectl apply %v printed\n%s\nwithout %q", args, out, want)
 			}
 		}
@@ -263,11 +235,8 @@ spec:
 // again (a server-side dry-run of an empty patch): its warnings are the object's
 // status.violations, in the same order.
 func TestWarningsAreTheControllersFindings(t *testing.T) {
-	ns := namespace(t)
-	cmd := exec.Command("kubectl", "--kubeconfig", env.Kubeconfig, "apply", "-n", ns, "-k", filepath.Join(testenv.Root(), "config", "samples"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("applying the samples: %v\n%s", err, out)
-	}
+	ns := env.Namespace(t, "wh-")
+	env.ApplySamples(t, ns)
 	lists := []client.ObjectList{&orgv1.OrganizationList{}, &orgv1.TeamList{}, &orgv1.PlatformList{}, &orgv1.SteeringCommitteeList{}, &orgv1.ResponsibilityMatrixList{}}
 	var problems []string
 	compare := func() int {
@@ -318,7 +287,7 @@ func TestWarningsAreTheControllersFindings(t *testing.T) {
 // TestAdmissionField: spec.admission defaults to Warn and takes only Warn
 // and Deny.
 func TestAdmissionField(t *testing.T) {
-	ns := namespace(t)
+	ns := env.Namespace(t, "wh-")
 	gp := ownershipPolicy(ns, "defaulted", orgv1.EnforcementEnforce, "")
 	mustCreate(t, gp)
 	if gp.Spec.Admission != orgv1.AdmissionWarn {

@@ -72,3 +72,19 @@ func (m meta) label(key, value string) {
 func (m meta) uid(uid string) { m.UID = types.UID(uid) }
 
 func (m meta) generation(g int64) { m.Generation = g }
+
+// EveryKind is one compliant object of each kind in namespace, as `kubectl
+// get orgplane` lists them: Organization "acme", Team "it", Platform "cdp"
+// that it owns, SteeringCommittee "steering" of it, ResponsibilityMatrix
+// "raci" of the platform, and GovernancePolicy "baseline" asking for owners.
+func EveryKind(namespace string) []orgv1.Object {
+	return []orgv1.Object{
+		MakeOrganization("acme", namespace).Obj(),
+		MakeTeam("it", namespace).Function("IT").Obj(),
+		MakePlatform("cdp", namespace).Category("CDP").Owner("it").Obj(),
+		MakeSteeringCommittee("steering", namespace).Members("it").Obj(),
+		MakeResponsibilityMatrix("raci", namespace).Platform("cdp").
+			Activities(MakeActivity("Operate").Accountable("it").Obj()).Obj(),
+		MakeGovernancePolicy("baseline", namespace).Rules(MakeRule("owned", orgv1.RulePlatformOwnership).Obj()).Obj(),
+	}
+}

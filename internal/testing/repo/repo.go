@@ -31,16 +31,22 @@ func Path(elems ...string) string {
 	return filepath.Join(Root(), p)
 }
 
-// NeedTool stops a test whose outside tool is missing: it skips, naming the
-// make target that installs the tool, except under CI (CI non-empty), where
-// it fails, so that CI never passes by skipping what checks its output.
+// NeedTool stops a test whose outside tool is missing, as Unavailable does,
+// naming the make target that installs the tool.
 func NeedTool(t testing.TB, missing, target string) {
 	t.Helper()
-	msg := missing + ": run `make " + target + "` to install it"
+	Unavailable(t, missing+": run `make "+target+"` to install it")
+}
+
+// Unavailable stops a test that cannot run here, saying why: it skips,
+// except under CI (CI non-empty), where it fails, so that CI never passes by
+// skipping what checks its output.
+func Unavailable(t testing.TB, why string) {
+	t.Helper()
 	if os.Getenv("CI") != "" {
-		t.Fatal(msg + " (CI is set: a missing tool fails the test instead of skipping it)")
+		t.Fatal(why + " (CI is set: this fails the test instead of skipping it)")
 	}
-	t.Skip(msg)
+	t.Skip(why)
 }
 
 var samplesFindings = regexp.MustCompile("(?s)<!-- samples-findings -->\n```text\n(.*?)```")
@@ -61,4 +67,15 @@ func SamplesFindings() ([]string, error) {
 	lines := strings.Split(strings.TrimSpace(string(m[1])), "\n")
 	slices.Sort(lines)
 	return lines, nil
+}
+
+// Tool is the path of bin/<name>, which `make <target>` builds; a test
+// without it stops as NeedTool says.
+func Tool(t testing.TB, name, target string) string {
+	t.Helper()
+	path := Path("bin", name)
+	if _, err := os.Stat(path); err != nil {
+		NeedTool(t, "bin/"+name+" is missing", target)
+	}
+	return path
 }

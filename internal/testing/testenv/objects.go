@@ -76,4 +76,3 @@ func Findings(ctx context.Context, c client.Reader, ns string) ([]string, error)
 	slices.Sort(out)
 	return out, nil
 }
-
