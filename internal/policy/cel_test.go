@@ -10,74 +10,74 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 func TestCELRules(t *testing.T) {
 	P, T := orgv1.KindPlatform, orgv1.KindTeam
 	vendorRule := func(expr string) *orgv1.GovernancePolicy {
-		return policy("gov", celRule("vendor", expr, "every platform names its vendor", P))
+		return builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeCELRule("vendor", expr, "every platform names its vendor").MatchKinds(P).Obj()).Obj()
 	}
 	medium := func(msg string) orgv1.Violation { return v("vendor", orgv1.SeverityMedium, msg) }
-	it := team("it", withFunction("IT"), func(t *orgv1.Team) { t.Spec.DisplayName = "Équipe Données" })
-	steer := committee("steer")
-	steer.Spec.Cadence = "monthly"
+	it := builders.MakeTeam("it", ns).Function("IT").DisplayName("Équipe Données").Obj()
+	steer := builders.MakeSteeringCommittee("steer", ns).Cadence("monthly").Obj()
+	withStatus := builders.MakePlatform("crm", ns).Obj()
+	withStatus.Status.Violations = []orgv1.Violation{{Policy: "x"}}
 	runRuleCases(t, []ruleCase{{
 		name: "true",
-		objs: objs(vendorRule(`has(object.spec.vendor) && object.spec.vendor != ""`), platform("crm", withVendor("Acme"))),
+		objs: objs(vendorRule(`has(object.spec.vendor) && object.spec.vendor != ""`), builders.MakePlatform("crm", ns).Vendor("Acme").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "false reports cel.message",
-		objs: objs(vendorRule(`has(object.spec.vendor)`), platform("crm")),
+		objs: objs(vendorRule(`has(object.spec.vendor)`), builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": every platform names its vendor`)},
 	}, {
 		name: "false reports the default message",
-		objs: objs(policy("gov", celRule("vendor", `has(object.spec.vendor)`, "", P)), platform("crm")),
+		objs: objs(builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeCELRule("vendor", `has(object.spec.vendor)`, "").MatchKinds(P).Obj()).Obj(), builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": CEL rule "vendor" is not satisfied`)},
 	}, {
 		name: "only the kinds in match.kinds are judged",
-		objs: objs(vendorRule(`false`), team("it")),
+		objs: objs(vendorRule(`false`), builders.MakeTeam("it", ns).Obj()),
 		obj:  teamRef("it"),
 	}, {
 		name: "a missing field is a runtime error, reported on the object",
-		objs: objs(vendorRule(`object.spec.vendor == "Acme"`), platform("crm")),
+		objs: objs(vendorRule(`object.spec.vendor == "Acme"`), builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": CEL rule "vendor" could not be evaluated: no such key: vendor`)},
 	}, {
 		name: "a dyn result that is not bool is a runtime error",
-		objs: objs(vendorRule(`object.spec.category`), platform("crm")),
+		objs: objs(vendorRule(`object.spec.category`), builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": CEL rule "vendor" could not be evaluated: expression returned string, want bool`)},
 	}, {
 		name: "metadata, kind and apiVersion",
 		objs: objs(vendorRule(`object.kind == "Platform" && object.apiVersion == "org.orgplane.io/v1alpha1" && object.metadata.name == "crm" && object.metadata.namespace == "acme" && object.metadata.labels["tier"] == "gold" && size(object.metadata.annotations) == 0`),
-			platform("crm", labeled[*orgv1.Platform]("tier", "gold"))),
+			builders.MakePlatform("crm", ns).Label("tier", "gold").Obj()),
 		obj: platformRef("crm"),
 	}, {
 		name: "owner and committee are the platform's",
 		objs: objs(vendorRule(`owner.spec.function == "IT" && owner.spec.displayName == "Équipe Données" && committee.spec.cadence == "monthly"`),
-			it, steer, platform("crm", ownedBy("it"), governedBy("steer"))),
+			it, steer, builders.MakePlatform("crm", ns).Owner("it").Committee("steer").Obj()),
 		obj: platformRef("crm"),
 	}, {
 		name: "owner and committee are null when they do not resolve",
-		objs: objs(vendorRule(`owner == null && committee == null`), platform("crm", ownedBy("gone"), governedBy("gone"))),
+		objs: objs(vendorRule(`owner == null && committee == null`), builders.MakePlatform("crm", ns).Owner("gone").Committee("gone").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "a null owner fails a rule that needs one",
-		objs: objs(vendorRule(`owner != null && owner.spec.function in ["IT", "Data"]`), platform("crm")),
+		objs: objs(vendorRule(`owner != null && owner.spec.function in ["IT", "Data"]`), builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": every platform names its vendor`)},
 	}, {
 		name: "owner and committee are null for other kinds",
-		objs: objs(policy("gov", celRule("vendor", `owner == null && committee == null && object.spec.function == "IT"`, "", T)), it),
+		objs: objs(builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeCELRule("vendor", `owner == null && committee == null && object.spec.function == "IT"`, "").MatchKinds(T).Obj()).Obj(), it),
 		obj:  teamRef("it"),
 	}, {
 		name: "status is not visible",
-		objs: objs(vendorRule(`!has(object.status)`), platform("crm", func(p *orgv1.Platform) {
-			p.Status.Violations = []orgv1.Violation{{Policy: "x"}}
-		})),
-		obj: platformRef("crm"),
+		objs: objs(vendorRule(`!has(object.status)`), withStatus),
+		obj:  platformRef("crm"),
 	}})
 }
 
@@ -87,7 +87,7 @@ func TestCELCostLimit(t *testing.T) {
 	for range 6 { // a million iterations
 		expr = digits + ".all(x, " + expr + ")"
 	}
-	g := graph(t, policy("gov", celRule("slow", expr, "", orgv1.KindPlatform)), platform("crm"))
+	g := graph(t, builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeCELRule("slow", expr, "").MatchKinds(orgv1.KindPlatform).Obj()).Obj(), builders.MakePlatform("crm", ns).Obj())
 	start := time.Now()
 	res := newEngine(t).EvaluateObject(g, platformRef("crm"), now).Object(platformRef("crm"))
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
@@ -103,27 +103,27 @@ func TestCELCostLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g = graph(t, policy("gov", celRule("cheap", digits+".all(x, x < 10)", "", orgv1.KindPlatform)), platform("crm"))
+	g = graph(t, builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeCELRule("cheap", digits+".all(x, x < 10)", "").MatchKinds(orgv1.KindPlatform).Obj()).Obj(), builders.MakePlatform("crm", ns).Obj())
 	if got := e.EvaluateObject(g, platformRef("crm"), now).Object(platformRef("crm")).Violations(); len(got) != 1 || !strings.Contains(got[0].Message, "cost limit exceeded") {
 		t.Errorf("with CELCostLimit 10: got %v, want a cost limit error", got)
 	}
 }
 
 func TestRuleErrors(t *testing.T) {
-	sel := func(s *metav1.LabelSelector) func(*orgv1.Rule) { return matchLabels(s) }
-	pol := policy("gov",
-		rule("owned", orgv1.RulePlatformOwnership),
-		celRule("must-have-vendor", `object.spec.vendor == vendor`, "", orgv1.KindPlatform),
-		celRule("not-bool", `1 + 1`, "", orgv1.KindPlatform),
-		celRule("syntax", `object.spec.(`, "", orgv1.KindPlatform),
-		celRule("no-kinds", `true`, ""),
-		rule("no-cel", orgv1.RuleCEL, matchKinds(orgv1.KindPlatform)),
-		rule("unknown", "Bogus"),
-		rule("wrong-kinds", orgv1.RuleTeamStructure, matchKinds(orgv1.KindPlatform)),
-		rule("bad-selector", orgv1.RulePlatformGoverned, sel(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: "Bogus"}}})),
-		celRule("too-long", strings.Repeat("true && ", 600)+"true", "", orgv1.KindPlatform),
-	)
-	g := graph(t, pol, platform("crm"))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(
+		builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj(),
+		builders.MakeCELRule("must-have-vendor", `object.spec.vendor == vendor`, "").MatchKinds(orgv1.KindPlatform).Obj(),
+		builders.MakeCELRule("not-bool", `1 + 1`, "").MatchKinds(orgv1.KindPlatform).Obj(),
+		builders.MakeCELRule("syntax", `object.spec.(`, "").MatchKinds(orgv1.KindPlatform).Obj(),
+		builders.MakeCELRule("no-kinds", `true`, "").MatchKinds().Obj(),
+		builders.MakeRule("no-cel", orgv1.RuleCEL).MatchKinds(orgv1.KindPlatform).Obj(),
+		builders.MakeRule("unknown", "Bogus").Obj(),
+		builders.MakeRule("wrong-kinds", orgv1.RuleTeamStructure).MatchKinds(orgv1.KindPlatform).Obj(),
+		builders.MakeRule("bad-selector", orgv1.RulePlatformGoverned).
+			MatchLabels(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: "Bogus"}}}).Obj(),
+		builders.MakeCELRule("too-long", strings.Repeat("true && ", 600)+"true", "").MatchKinds(orgv1.KindPlatform).Obj(),
+	).Obj()
+	g := graph(t, pol, builders.MakePlatform("crm", ns).Obj())
 	res := newEngine(t).EvaluateNamespace(g, ns, now)
 	got := res.Policy(ns, "gov")
 	wantRules := []orgv1.RuleStatus{
@@ -154,9 +154,10 @@ func TestRuleErrors(t *testing.T) {
 }
 
 func TestMatch(t *testing.T) {
-	gold := labeled[*orgv1.Platform]("tier", "gold")
 	objsWith := func(p *orgv1.GovernancePolicy) []metav1.Object {
-		return objs(p, team("a"), team("ops"), platform("crm", gold), platform("cms"), matrix("m", "crm", activity("Run", "")))
+		return objs(p, builders.MakeTeam("a", ns).Obj(), builders.MakeTeam("ops", ns).Obj(),
+			builders.MakePlatform("crm", ns).Label("tier", "gold").Obj(), builders.MakePlatform("cms", ns).Obj(),
+			builders.MakeResponsibilityMatrix("m", ns).Platform("crm").Activities(builders.MakeActivity("Run").Responsible("ops").Obj()).Obj())
 	}
 	cases := []struct {
 		name  string
@@ -165,38 +166,38 @@ func TestMatch(t *testing.T) {
 		found []ObjectRef
 	}{{
 		name:  "labelSelector matchLabels",
-		rule:  rule("r", orgv1.RulePlatformGoverned, matchLabels(&metav1.LabelSelector{MatchLabels: map[string]string{"tier": "gold"}})),
+		rule:  builders.MakeRule("r", orgv1.RulePlatformGoverned).MatchLabels(&metav1.LabelSelector{MatchLabels: map[string]string{"tier": "gold"}}).Obj(),
 		want:  orgv1.RuleStatus{Name: "r", Evaluated: 1, Violations: 1},
 		found: []ObjectRef{platformRef("crm")},
 	}, {
 		name:  "labelSelector matchExpressions",
-		rule:  rule("r", orgv1.RulePlatformGoverned, matchLabels(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: metav1.LabelSelectorOpDoesNotExist}}})),
+		rule:  builders.MakeRule("r", orgv1.RulePlatformGoverned).MatchLabels(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: metav1.LabelSelectorOpDoesNotExist}}}).Obj(),
 		want:  orgv1.RuleStatus{Name: "r", Evaluated: 1, Violations: 1},
 		found: []ObjectRef{platformRef("cms")},
 	}, {
 		name:  "an empty selector matches everything",
-		rule:  rule("r", orgv1.RulePlatformGoverned, matchLabels(&metav1.LabelSelector{})),
+		rule:  builders.MakeRule("r", orgv1.RulePlatformGoverned).MatchLabels(&metav1.LabelSelector{}).Obj(),
 		want:  orgv1.RuleStatus{Name: "r", Evaluated: 2, Violations: 2},
 		found: []ObjectRef{platformRef("cms"), platformRef("crm")},
 	}, {
 		name:  "match.kinds narrows a rule of two kinds",
-		rule:  rule("r", orgv1.RuleResponsibilityAssignment, matchKinds(orgv1.KindPlatform), withParams(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Engagement"}})),
+		rule:  builders.MakeRule("r", orgv1.RuleResponsibilityAssignment).MatchKinds(orgv1.KindPlatform).Params(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Engagement"}}).Obj(),
 		want:  orgv1.RuleStatus{Name: "r", Evaluated: 2, Violations: 1},
 		found: []ObjectRef{platformRef("cms")},
 	}, {
 		name:  "both kinds without match.kinds",
-		rule:  rule("r", orgv1.RuleResponsibilityAssignment, withParams(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Engagement"}})),
+		rule:  builders.MakeRule("r", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Engagement"}}).Obj(),
 		want:  orgv1.RuleStatus{Name: "r", Evaluated: 3, Violations: 2},
 		found: []ObjectRef{platformRef("cms"), matrixRef("m")},
 	}, {
 		name:  "CEL on several kinds",
-		rule:  celRule("r", `object.kind == "Team"`, "", orgv1.KindTeam, orgv1.KindPlatform),
+		rule:  builders.MakeCELRule("r", `object.kind == "Team"`, "").MatchKinds(orgv1.KindTeam, orgv1.KindPlatform).Obj(),
 		want:  orgv1.RuleStatus{Name: "r", Evaluated: 4, Violations: 2},
 		found: []ObjectRef{platformRef("cms"), platformRef("crm")},
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := newEngine(t).EvaluateNamespace(graph(t, objsWith(policy("gov", tc.rule))...), ns, now)
+			res := newEngine(t).EvaluateNamespace(graph(t, objsWith(builders.MakeGovernancePolicy("gov", ns).Rules(tc.rule).Obj())...), ns, now)
 			if diff := cmp.Diff([]orgv1.RuleStatus{tc.want}, res.Policy(ns, "gov").RuleStatuses()); diff != "" {
 				t.Errorf("rule counts (-want +got):\n%s", diff)
 			}
@@ -218,10 +219,10 @@ func TestProgramCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol := policy("gov", celRule("a", "true", "", orgv1.KindPlatform))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeCELRule("a", "true", "").MatchKinds(orgv1.KindPlatform).Obj()).Obj()
 	pol.UID, pol.Generation = "uid-1", 1
 	evaluate := func(p *orgv1.GovernancePolicy) []orgv1.Violation {
-		return e.EvaluateObject(graph(t, p, platform("crm")), platformRef("crm"), now).Object(platformRef("crm")).Violations()
+		return e.EvaluateObject(graph(t, p, builders.MakePlatform("crm", ns).Obj()), platformRef("crm"), now).Object(platformRef("crm")).Violations()
 	}
 	entry := func() *programEntry { return e.programs[programKey{namespace: ns, policy: "gov", rule: "a"}] }
 
@@ -252,7 +253,7 @@ func TestProgramCache(t *testing.T) {
 	}
 
 	// The cache is bounded.
-	many := policy("gov", celRule("a", "true", "", orgv1.KindPlatform), celRule("b", "true", "", orgv1.KindPlatform), celRule("c", "false", "", orgv1.KindPlatform))
+	many := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeCELRule("a", "true", "").MatchKinds(orgv1.KindPlatform).Obj(), builders.MakeCELRule("b", "true", "").MatchKinds(orgv1.KindPlatform).Obj(), builders.MakeCELRule("c", "false", "").MatchKinds(orgv1.KindPlatform).Obj()).Obj()
 	if got := evaluate(many); len(got) != 1 {
 		t.Errorf("with more rules than the cache holds: got %v, want one violation", got)
 	}

@@ -10,22 +10,23 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 func TestEvaluateNamespace(t *testing.T) {
 	expiry := now.Add(2 * time.Hour)
 	g := graph(t,
-		org("acme", "Hybrid"),
-		policy("audit", rule("coverage", orgv1.RuleSteeringCommitteeCoverage)),
-		enforced(policy("gov",
-			rule("owned", orgv1.RulePlatformOwnership, severity(orgv1.SeverityHigh)),
-			rule("structure", orgv1.RuleTeamStructure, severity(orgv1.SeverityLow)))),
-		team("retail", withType("BusinessUnit"), withFunction("Sales"), withParent("corp-gone")),
-		team("coe", withType("CenterOfExcellence"), withFunction("Data"), expiringAt(expiry), withLead(person("Ana", ""))),
-		platform("crm", operatedBy("retail")),
-		platform("cdp", ownedBy("coe")),
-		committee("steer", "coe", "retail"),
-		team("elsewhere", inNS[*orgv1.Team]("other")),
+		builders.MakeOrganization("acme", ns).Model("Hybrid").Obj(),
+		builders.MakeGovernancePolicy("audit", ns).Rules(builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Obj()).Obj(),
+		builders.MakeGovernancePolicy("gov", ns).Rules(
+			builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Obj(),
+			builders.MakeRule("structure", orgv1.RuleTeamStructure).Severity(orgv1.SeverityLow).Obj()).Enforcement(orgv1.EnforcementEnforce).Obj(),
+		builders.MakeTeam("retail", ns).Type("BusinessUnit").Function("Sales").Parent("corp-gone").Obj(),
+		builders.MakeTeam("coe", ns).Type("CenterOfExcellence").Function("Data").ExpiresAt(expiry).Lead(builders.Person("Ana", "")).Obj(),
+		builders.MakePlatform("crm", ns).Operators("retail").Obj(),
+		builders.MakePlatform("cdp", ns).Owner("coe").Obj(),
+		builders.MakeSteeringCommittee("steer", ns).Members("coe", "retail").Obj(),
+		builders.MakeTeam("elsewhere", "other").Obj(),
 	)
 	enforce := func(rule string, sev orgv1.Severity, msg string) orgv1.Violation {
 		return orgv1.Violation{Policy: "gov", Rule: rule, Severity: sev, Enforcement: orgv1.EnforcementEnforce, Message: msg}
@@ -120,10 +121,12 @@ func assertConsistent(t *testing.T, e *Engine, g Graph, all *Evaluation) {
 
 func TestVerdicts(t *testing.T) {
 	g := graph(t,
-		team("it", withFunction("IT"), func(t *orgv1.Team) { t.UID = "uid-it" }),
-		platform("crm", ownedBy("it")),
-		platform("cdp"),
-		policy("gov", rule("owned", orgv1.RulePlatformOwnership, severity(orgv1.SeverityHigh)), celRule("broken", "1 +", "", orgv1.KindTeam)),
+		builders.MakeTeam("it", ns).Function("IT").UID("uid-it").Obj(),
+		builders.MakePlatform("crm", ns).Owner("it").Obj(),
+		builders.MakePlatform("cdp", ns).Obj(),
+		builders.MakeGovernancePolicy("gov", ns).Rules(
+			builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Obj(),
+			builders.MakeCELRule("broken", "1 +", "").MatchKinds(orgv1.KindTeam).Obj()).Obj(),
 	)
 	ev := newEngine(t).EvaluateNamespace(g, ns, now)
 	type verdict struct {
@@ -158,9 +161,9 @@ func TestVerdicts(t *testing.T) {
 
 func TestViolationOrder(t *testing.T) {
 	g := graph(t,
-		policy("b", rule("z", orgv1.RulePlatformOwnership, severity(orgv1.SeverityLow)), rule("a", orgv1.RulePlatformGoverned, severity(orgv1.SeverityCritical))),
-		policy("a", rule("y", orgv1.RulePlatformOwnership, severity(orgv1.SeverityLow)), rule("x", orgv1.RulePlatformGoverned, severity("Unheard-of"))),
-		platform("crm", governedBy("gone")),
+		builders.MakeGovernancePolicy("b", ns).Rules(builders.MakeRule("z", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityLow).Obj(), builders.MakeRule("a", orgv1.RulePlatformGoverned).Severity(orgv1.SeverityCritical).Obj()).Obj(),
+		builders.MakeGovernancePolicy("a", ns).Rules(builders.MakeRule("y", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityLow).Obj(), builders.MakeRule("x", orgv1.RulePlatformGoverned).Severity("Unheard-of").Obj()).Obj(),
+		builders.MakePlatform("crm", ns).Committee("gone").Obj(),
 	)
 	var got []string
 	for _, v := range newEngine(t).EvaluateObject(g, platformRef("crm"), now).Object(platformRef("crm")).Violations() {
@@ -174,20 +177,20 @@ func TestViolationOrder(t *testing.T) {
 
 func TestRequeueAt(t *testing.T) {
 	later, soon := now.Add(48*time.Hour), now.Add(time.Hour)
-	structure := policy("gov", rule("structure", orgv1.RuleTeamStructure))
-	owned := policy("gov", rule("owned", orgv1.RulePlatformOwnership))
+	structure := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj()).Obj()
+	owned := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Obj()).Obj()
 	cases := []struct {
 		name string
 		objs []metav1.Object
 		obj  ObjectRef
 		want *time.Time
 	}{
-		{"team expiring later", objs(structure, team("tiger", expiringAt(later))), teamRef("tiger"), &later},
-		{"team already expired", objs(structure, team("tiger", expiringAt(now.Add(-time.Hour)))), teamRef("tiger"), nil},
-		{"team without expiry", objs(structure, team("tiger")), teamRef("tiger"), nil},
-		{"no rule consults the expiry", objs(owned, team("tiger", expiringAt(later))), teamRef("tiger"), nil},
-		{"platform whose owner expires later", objs(owned, team("tiger", expiringAt(soon)), platform("crm", ownedBy("tiger"))), platformRef("crm"), &soon},
-		{"platform not judged on its owner", objs(structure, team("tiger", expiringAt(soon)), platform("crm", ownedBy("tiger"))), platformRef("crm"), nil},
+		{"team expiring later", objs(structure, builders.MakeTeam("tiger", ns).ExpiresAt(later).Obj()), teamRef("tiger"), &later},
+		{"team already expired", objs(structure, builders.MakeTeam("tiger", ns).ExpiresAt(now.Add(-time.Hour)).Obj()), teamRef("tiger"), nil},
+		{"team without expiry", objs(structure, builders.MakeTeam("tiger", ns).Obj()), teamRef("tiger"), nil},
+		{"no rule consults the expiry", objs(owned, builders.MakeTeam("tiger", ns).ExpiresAt(later).Obj()), teamRef("tiger"), nil},
+		{"platform whose owner expires later", objs(owned, builders.MakeTeam("tiger", ns).ExpiresAt(soon).Obj(), builders.MakePlatform("crm", ns).Owner("tiger").Obj()), platformRef("crm"), &soon},
+		{"platform not judged on its owner", objs(structure, builders.MakeTeam("tiger", ns).ExpiresAt(soon).Obj(), builders.MakePlatform("crm", ns).Owner("tiger").Obj()), platformRef("crm"), nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,16 +203,20 @@ func TestRequeueAt(t *testing.T) {
 }
 
 func TestCommitteeCoverage(t *testing.T) {
-	teams := objs(team("it", withFunction("IT")), team("it2", withFunction("IT")), team("support", withFunction("Support")), team("legal", withFunction("Legal")))
-	steer := committee("steer", "support", "it", "it2", "gone")
-	governed := objs(platform("a", governedBy("steer")), platform("b", governedBy("other")),
-		platform("c", inNS[*orgv1.Platform]("emea"), func(p *orgv1.Platform) {
-			p.Spec.SteeringCommitteeRef = &orgv1.SteeringCommitteeRef{Name: "steer", Namespace: ns}
-		}))
-	privacy := func(name string, opts ...func(*orgv1.Rule)) *orgv1.GovernancePolicy {
-		return policy(name, rule("coverage", orgv1.RuleSteeringCommitteeCoverage, append(opts, withParams(orgv1.RuleParams{
+	teams := objs(builders.MakeTeam("it", ns).Function("IT").Obj(), builders.MakeTeam("it2", ns).Function("IT").Obj(),
+		builders.MakeTeam("support", ns).Function("Support").Obj(), builders.MakeTeam("legal", ns).Function("Legal").Obj())
+	steer := builders.MakeSteeringCommittee("steer", ns).Members("support", "it", "it2", "gone").Obj()
+	governed := objs(builders.MakePlatform("a", ns).Committee("steer").Obj(), builders.MakePlatform("b", ns).Committee("other").Obj(),
+		builders.MakePlatform("c", "emea").Committee(ns+"/steer").Obj())
+	// privacy asks for Legal|Privacy and Data, of the committees sel selects.
+	privacy := func(name string, sel *metav1.LabelSelector) *orgv1.GovernancePolicy {
+		r := builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Params(orgv1.RuleParams{
 			RequiredFunctions: []orgv1.FunctionGroup{{AnyOf: []orgv1.TeamFunction{"Legal", "Privacy"}}, {AnyOf: []orgv1.TeamFunction{"Data"}}},
-		}))...))
+		})
+		if sel != nil {
+			r.MatchLabels(sel)
+		}
+		return builders.MakeGovernancePolicy(name, ns).Rules(r.Obj()).Obj()
 	}
 	cases := []struct {
 		name string
@@ -221,15 +228,15 @@ func TestCommitteeCoverage(t *testing.T) {
 		want: &Coverage{Covered: []string{"IT", "Support"}, Missing: []string{"Data"}},
 	}, {
 		name: "groups of every policy, each once, in policy and rule order",
-		objs: append(objs(steer, policy("a-default", rule("coverage", orgv1.RuleSteeringCommitteeCoverage)), privacy("b-privacy")), governed...),
+		objs: append(objs(steer, builders.MakeGovernancePolicy("a-default", ns).Rules(builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Obj()).Obj(), privacy("b-privacy", nil)), governed...),
 		want: &Coverage{Covered: []string{"IT", "Support"}, Missing: []string{"Data", "Legal|Privacy"}, Governed: 2},
 	}, {
 		name: "a rule that does not select the committee does not count",
-		objs: objs(steer, privacy("p", matchLabels(&metav1.LabelSelector{MatchLabels: map[string]string{"x": "y"}}))),
+		objs: objs(steer, privacy("p", &metav1.LabelSelector{MatchLabels: map[string]string{"x": "y"}})),
 		want: &Coverage{Covered: []string{"IT", "Support"}, Missing: []string{"Data"}},
 	}, {
 		name: "missing committee",
-		objs: objs(committee("other")),
+		objs: objs(builders.MakeSteeringCommittee("other", ns).Obj()),
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 // byteSource draws choices from fuzz bytes; once they run out every choice
@@ -64,138 +65,170 @@ func randomObjects(data []byte) []metav1.Object { return randomOrg(data, fuzzNam
 func randomOrg(data []byte, namespaces []string) []metav1.Object {
 	s := &byteSource{data: data}
 	var out []metav1.Object
-	objMeta := func(prefix string, i int) metav1.ObjectMeta {
-		m := metav1.ObjectMeta{Name: fmt.Sprintf("%s%d", prefix, i), Namespace: pick(s, namespaces)}
+	// place draws an object's namespace and, at times, a tier label.
+	place := func(prefix string, i int) (name, ns, tier string) {
+		name, ns = fmt.Sprintf("%s%d", prefix, i), pick(s, namespaces)
 		if s.chance(3) {
-			m.Labels = map[string]string{"tier": pick(s, []string{"gold", "silver"})}
+			tier = pick(s, []string{"gold", "silver"})
 		}
-		return m
+		return name, ns, tier
 	}
-	teamRef := func() orgv1.TeamRef {
-		return orgv1.TeamRef{Name: fmt.Sprintf("t%d", s.intn(14)), Namespace: pick(s, namespaces)}
+	// qualified draws a namespace for a reference to name, as builders
+	// take references: "namespace/name", or "name" in the object's own.
+	qualified := func(name string) string {
+		if ns := pick(s, namespaces); ns != "" {
+			return ns + "/" + name
+		}
+		return name
 	}
-	teamRefs := func() []orgv1.TeamRef {
+	teamRef := func() string { return qualified(fmt.Sprintf("t%d", s.intn(14))) }
+	teamRefs := func() []string {
 		n := s.intn(4)
 		if s.chance(16) {
 			n = 70 // longer than the API allows
 		}
-		var l []orgv1.TeamRef
+		var l []string
 		for range n {
 			l = append(l, teamRef())
 		}
 		return l
 	}
-	optTeamRef := func() *orgv1.TeamRef {
+	// optTeamRef is "" (no reference) about a third of the time.
+	optTeamRef := func() string {
 		if s.chance(3) {
-			return nil
+			return ""
 		}
-		r := teamRef()
-		return &r
+		return teamRef()
 	}
-	personP := func() *orgv1.Person {
+	person := func() (orgv1.Person, bool) {
 		if s.chance(2) {
-			return nil
+			return orgv1.Person{}, false
 		}
-		return &orgv1.Person{Name: pick(s, fuzzPeople), TeamRef: optTeamRef()}
+		return builders.Person(pick(s, fuzzPeople), optTeamRef()), true
 	}
 	for i := range s.intn(12) {
-		t := &orgv1.Team{ObjectMeta: objMeta("t", i), Spec: orgv1.TeamSpec{
-			Function: pick(s, fuzzFunctions), Type: pick(s, fuzzTypes), ParentRef: optTeamRef(), Lead: personP(),
-		}}
+		name, ns, tier := place("t", i)
+		t := builders.MakeTeam(name, ns).Function(pick(s, fuzzFunctions)).Type(pick(s, fuzzTypes)).Parent(optTeamRef())
+		if p, ok := person(); ok {
+			t.Lead(p)
+		}
 		if s.chance(3) {
-			t.Spec.DottedLineRefs = teamRefs()
+			t.DottedLines(teamRefs()...)
 		}
 		for range s.intn(4) {
-			if p := personP(); p != nil {
-				t.Spec.Members = append(t.Spec.Members, *p)
+			if p, ok := person(); ok {
+				t.Members(p)
 			}
 		}
 		if s.chance(3) {
-			t.Spec.ExpiresAt = &metav1.Time{Time: now.Add(time.Duration(s.intn(5)-2) * time.Hour)}
+			t.ExpiresAt(now.Add(time.Duration(s.intn(5)-2) * time.Hour))
 		}
-		out = append(out, t)
+		out = append(out, labeled(t.Obj(), tier))
 	}
 	for i := range s.intn(10) {
-		p := &orgv1.Platform{ObjectMeta: objMeta("p", i), Spec: orgv1.PlatformSpec{
-			Category: pick(s, fuzzCategories), Tier: pick(s, fuzzTiers), OwnerRef: optTeamRef(), OperatorRefs: teamRefs(),
-			RoadmapOwner: personP(), PrivacyOwner: personP(), Vendor: pick(s, []string{"", "x"}),
-		}}
+		name, ns, tier := place("p", i)
+		p := builders.MakePlatform(name, ns).Category(pick(s, fuzzCategories)).Tier(pick(s, fuzzTiers)).
+			Owner(optTeamRef()).Operators(teamRefs()...)
+		if o, ok := person(); ok {
+			p.RoadmapOwner(o)
+		}
+		if o, ok := person(); ok {
+			p.PrivacyOwner(o)
+		}
+		p.Vendor(pick(s, []string{"", "x"}))
 		if !s.chance(3) {
-			p.Spec.SteeringCommitteeRef = &orgv1.SteeringCommitteeRef{Name: fmt.Sprintf("s%d", s.intn(5)), Namespace: pick(s, namespaces)}
+			p.Committee(qualified(fmt.Sprintf("s%d", s.intn(5))))
 		}
 		if s.chance(2) {
-			p.Spec.Data = &orgv1.PlatformData{PersonalData: s.chance(2)}
+			d := orgv1.PlatformData{PersonalData: s.chance(2)}
 			if s.chance(2) {
-				p.Spec.Data.Jurisdictions = []string{"GDPR"}
+				d.Jurisdictions = []string{"GDPR"}
+			}
+			p.Data(d)
+		}
+		out = append(out, labeled(p.Obj(), tier))
+	}
+	for i := range s.intn(4) {
+		name, ns, tier := place("s", i)
+		sc := builders.MakeSteeringCommittee(name, ns)
+		if p, ok := person(); ok {
+			sc.Chair(p)
+		}
+		for _, r := range teamRefs() {
+			if p, ok := person(); ok {
+				sc.Representative(r, p)
+			} else {
+				sc.Members(r)
 			}
 		}
-		out = append(out, p)
+		out = append(out, labeled(sc.Obj(), tier))
 	}
 	for i := range s.intn(4) {
-		sc := &orgv1.SteeringCommittee{ObjectMeta: objMeta("s", i), Spec: orgv1.SteeringCommitteeSpec{Chair: personP()}}
-		for _, r := range teamRefs() {
-			sc.Spec.Members = append(sc.Spec.Members, orgv1.CommitteeMember{TeamRef: r, Representative: personP()})
-		}
-		out = append(out, sc)
-	}
-	for i := range s.intn(4) {
-		m := &orgv1.ResponsibilityMatrix{ObjectMeta: objMeta("m", i)}
+		name, ns, tier := place("m", i)
+		m := builders.MakeResponsibilityMatrix(name, ns)
 		if !s.chance(3) {
-			m.Spec.PlatformRef = &orgv1.PlatformRef{Name: fmt.Sprintf("p%d", s.intn(12)), Namespace: pick(s, namespaces)}
+			m.Platform(qualified(fmt.Sprintf("p%d", s.intn(12))))
 		}
 		for j := range s.intn(4) {
-			m.Spec.Activities = append(m.Spec.Activities, orgv1.Activity{
-				Name: fmt.Sprintf("act%d", j), Responsible: teamRefs(), Accountable: optTeamRef(), Consulted: teamRefs(), Informed: teamRefs(),
-			})
+			m.Activities(builders.MakeActivity(fmt.Sprintf("act%d", j)).Responsible(teamRefs()...).
+				Accountable(optTeamRef()).Consulted(teamRefs()...).Informed(teamRefs()...).Obj())
 		}
-		out = append(out, m)
+		out = append(out, labeled(m.Obj(), tier))
 	}
 	for i := range s.intn(3) {
-		out = append(out, &orgv1.Organization{ObjectMeta: objMeta("o", i), Spec: orgv1.OrganizationSpec{
-			Model:        pick(s, []orgv1.OrganizationModel{"Independent", "Centralized", "Hybrid", ""}),
-			MartechModel: pick(s, []orgv1.MartechModel{"", "Hostile", "Committee"}),
-			Executives:   []orgv1.Executive{{Role: "CMO", Person: orgv1.Person{Name: "Ana", TeamRef: optTeamRef()}}},
-		}})
+		name, ns, tier := place("o", i)
+		out = append(out, labeled(builders.MakeOrganization(name, ns).
+			Model(pick(s, []orgv1.OrganizationModel{"Independent", "Centralized", "Hybrid", ""})).
+			Martech(pick(s, []orgv1.MartechModel{"", "Hostile", "Committee"})).
+			Executive("CMO", builders.Person("Ana", optTeamRef())).Obj(), tier))
 	}
 	for i := range s.intn(4) {
-		p := &orgv1.GovernancePolicy{ObjectMeta: objMeta("g", i), Spec: orgv1.GovernancePolicySpec{
-			Enforcement: pick(s, []orgv1.Enforcement{"", "Audit", "Enforce"}),
-		}}
+		name, ns, tier := place("g", i)
+		p := builders.MakeGovernancePolicy(name, ns).Enforcement(pick(s, []orgv1.Enforcement{"", "Audit", "Enforce"}))
 		for j := range s.intn(10) {
-			p.Spec.Rules = append(p.Spec.Rules, randomRule(s, fmt.Sprintf("r%d", j)))
+			p.Rules(randomRule(s, fmt.Sprintf("r%d", j)))
 		}
-		out = append(out, p)
+		out = append(out, labeled(p.Obj(), tier))
 	}
 	return out
 }
 
+// labeled labels o tier=<tier>, unless tier is "".
+func labeled[T metav1.Object](o T, tier string) T {
+	if tier != "" {
+		o.SetLabels(map[string]string{"tier": tier})
+	}
+	return o
+}
+
 func randomRule(s *byteSource, name string) orgv1.Rule {
-	r := orgv1.Rule{Name: name, Type: pick(s, fuzzRuleTypes), Severity: pick(s, fuzzSeverities)}
+	r := builders.MakeRule(name, pick(s, fuzzRuleTypes)).Severity(pick(s, fuzzSeverities))
 	if s.chance(2) {
-		r.Params = &orgv1.RuleParams{
+		r.Params(orgv1.RuleParams{
 			AllowedOwnerFunctions: []orgv1.TeamFunction{pick(s, fuzzFunctions)},
 			AllowedOwnerTypes:     []orgv1.TeamType{pick(s, fuzzTypes)},
 			Tiers:                 []orgv1.PlatformTier{pick(s, fuzzTiers)},
 			RequiredFunctions:     []orgv1.FunctionGroup{{AnyOf: []orgv1.TeamFunction{pick(s, fuzzFunctions), pick(s, fuzzFunctions)}}},
 			OwnerFunctions:        []orgv1.TeamFunction{pick(s, fuzzFunctions)},
 			RequireForTiers:       []orgv1.PlatformTier{pick(s, fuzzTiers)},
-		}
+		})
 	}
 	if !s.chance(3) {
-		r.Match = &orgv1.RuleMatch{}
+		var kinds []orgv1.Kind
 		for range s.intn(3) {
-			r.Match.Kinds = append(r.Match.Kinds, pick(s, fuzzKinds))
+			kinds = append(kinds, pick(s, fuzzKinds))
 		}
+		r.MatchKinds(kinds...)
 		if s.chance(3) {
-			r.Match.LabelSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
+			r.MatchLabels(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
 				Key: "tier", Operator: pick(s, []metav1.LabelSelectorOperator{"In", "Exists", "Bogus"}), Values: []string{"gold"},
-			}}}
+			}}})
 		}
 	}
 	if r.Type == orgv1.RuleCEL || s.chance(8) {
-		r.CEL = &orgv1.CELRule{Expression: pick(s, fuzzExpressions), Message: pick(s, []string{"", "custom message"})}
+		r.CEL(pick(s, fuzzExpressions), pick(s, []string{"", "custom message"}))
 	}
-	return r
+	return r.Obj()
 }
 
 // FuzzEvaluate builds random organizations and checks that evaluation never

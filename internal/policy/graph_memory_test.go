@@ -7,6 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 func TestNewMemoryGraphRejects(t *testing.T) {
@@ -17,8 +18,8 @@ func TestNewMemoryGraphRejects(t *testing.T) {
 	}{
 		{"unsupported type", objs(&metav1.ObjectMeta{Name: "x"}), "object 0: unsupported type *v1.ObjectMeta"},
 		{"nil interface", []metav1.Object{nil}, "object 0: unsupported type <nil>"},
-		{"nil pointer", objs(team("a"), (*orgv1.Platform)(nil)), "object 1: nil Platform"},
-		{"duplicate", objs(team("a"), platform("a"), team("a")), "object 2: duplicate Team/acme/a"},
+		{"nil pointer", objs(builders.MakeTeam("a", ns).Obj(), (*orgv1.Platform)(nil)), "object 1: nil Platform"},
+		{"duplicate", objs(builders.MakeTeam("a", ns).Obj(), builders.MakePlatform("a", ns).Obj(), builders.MakeTeam("a", ns).Obj()), "object 2: duplicate Team/acme/a"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -38,14 +39,12 @@ func TestMemoryGraph(t *testing.T) {
 		}
 		return out
 	}
-	elsewhere := inNS[*orgv1.Platform]("b-ns")
-	a := team("a")
+	a := builders.MakeTeam("a", ns).Obj()
 	g := graph(t,
-		platform("z", governedBy("steer")), platform("y", governedBy("steer")), a,
-		platform("x", elsewhere, func(p *orgv1.Platform) {
-			p.Spec.SteeringCommitteeRef = &orgv1.SteeringCommitteeRef{Name: "steer", Namespace: ns}
-		}),
-		matrix("m2", "y"), matrix("m1", "y"), policy("gov"),
+		builders.MakePlatform("z", ns).Committee("steer").Obj(), builders.MakePlatform("y", ns).Committee("steer").Obj(), a,
+		builders.MakePlatform("x", "b-ns").Committee(ns+"/steer").Obj(),
+		builders.MakeResponsibilityMatrix("m2", ns).Platform("y").Obj(), builders.MakeResponsibilityMatrix("m1", ns).Platform("y").Obj(),
+		builders.MakeGovernancePolicy("gov", ns).Obj(),
 	)
 	a.Spec.Function = "IT" // the graph holds a copy
 	if diff := cmp.Diff([]string{"acme", "b-ns"}, g.Namespaces()); diff != "" {

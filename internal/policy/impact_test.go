@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 var update = flag.Bool("update", false, "rewrite the dependency table of doc.go from the declarations")
@@ -53,19 +54,17 @@ type impactCase struct {
 // everyRule is a policy with a rule of every type, each reading all it can.
 func everyRule(ns string) *orgv1.GovernancePolicy {
 	tiers := []orgv1.PlatformTier{orgv1.TierFoundational, orgv1.TierEngagement}
-	p := policy("every-rule",
-		rule("owned", orgv1.RulePlatformOwnership, withParams(orgv1.RuleParams{AllowedOwnerFunctions: []orgv1.TeamFunction{"IT", "Data"}})),
-		rule("governed", orgv1.RulePlatformGoverned),
-		rule("coverage", orgv1.RuleSteeringCommitteeCoverage),
-		rule("privacy", orgv1.RulePrivacyOwner),
-		rule("raci", orgv1.RuleResponsibilityAssignment, withParams(orgv1.RuleParams{RequireForTiers: tiers})),
-		rule("structure", orgv1.RuleTeamStructure),
-		rule("model", orgv1.RuleOrganizationModel),
-		rule("ai", orgv1.RuleEnterpriseAI),
-		celRule("cel", `(owner != null && owner.spec.function == "IT") || (committee != null && committee.metadata.labels["tier"] == "gold")`, "", orgv1.KindPlatform),
-	)
-	p.Namespace = ns
-	return p
+	return builders.MakeGovernancePolicy("every-rule", ns).Rules(
+		builders.MakeRule("owned", orgv1.RulePlatformOwnership).Params(orgv1.RuleParams{AllowedOwnerFunctions: []orgv1.TeamFunction{"IT", "Data"}}).Obj(),
+		builders.MakeRule("governed", orgv1.RulePlatformGoverned).Obj(),
+		builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Obj(),
+		builders.MakeRule("privacy", orgv1.RulePrivacyOwner).Obj(),
+		builders.MakeRule("raci", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: tiers}).Obj(),
+		builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj(),
+		builders.MakeRule("model", orgv1.RuleOrganizationModel).Obj(),
+		builders.MakeRule("ai", orgv1.RuleEnterpriseAI).Obj(),
+		builders.MakeCELRule("cel", `(owner != null && owner.spec.function == "IT") || (committee != null && committee.metadata.labels["tier"] == "gold")`, "").MatchKinds(orgv1.KindPlatform).Obj(),
+	).Obj()
 }
 
 // TestImpact is FuzzImpact over many generated inputs, so that every test
@@ -323,18 +322,16 @@ func plural(k orgv1.Kind) string {
 // TestImpactOf pins what ImpactOf finds for one change of each kind of
 // relation, across namespaces.
 func TestImpactOf(t *testing.T) {
-	other, third := inNS[*orgv1.Team]("other"), inNS[*orgv1.Team]("third")
-	d := team("d", other, withParentRef(orgv1.TeamRef{Name: "t", Namespace: "third"}))
-	tm := team("t", third)
-	crm := platform("crm", ownedByRef(orgv1.TeamRef{Name: "d", Namespace: "other"}), governedBy("steer"))
-	m := matrix("m", "")
-	m.Namespace, m.Spec.PlatformRef = "other", &orgv1.PlatformRef{Name: "crm", Namespace: ns}
-	teamsOnly := policy("teams-only", celRule("named", `object.metadata.name != ""`, "", orgv1.KindTeam))
-	teamsOnly.Namespace = "other"
-	otherOrg := org("other-org", "")
-	otherOrg.Namespace = "other"
-	g := graph(t, org("acme-org", ""), otherOrg, crm, d, tm, team("leaf", other, withParent("d")), committee("steer"), m,
-		policy("gov", rule("structure", orgv1.RuleTeamStructure)), teamsOnly)
+	d := builders.MakeTeam("d", "other").Parent("third/t").Obj()
+	tm := builders.MakeTeam("t", "third").Obj()
+	crm := builders.MakePlatform("crm", ns).Owner("other/d").Committee("steer").Obj()
+	m := builders.MakeResponsibilityMatrix("m", "other").Platform(ns + "/crm").Obj()
+	teamsOnly := builders.MakeGovernancePolicy("teams-only", "other").
+		Rules(builders.MakeCELRule("named", `object.metadata.name != ""`, "").MatchKinds(orgv1.KindTeam).Obj()).Obj()
+	otherOrg := builders.MakeOrganization("other-org", "other").Model("").Obj()
+	g := graph(t, builders.MakeOrganization("acme-org", ns).Model("").Obj(), otherOrg, crm, d, tm,
+		builders.MakeTeam("leaf", "other").Parent("d").Obj(), builders.MakeSteeringCommittee("steer", ns).Obj(), m,
+		builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj()).Obj(), teamsOnly)
 	summaries := []string{"GovernancePolicy/acme/gov", "GovernancePolicy/other/teams-only", "Organization/acme/acme-org", "Organization/other/other-org"}
 	cases := []struct {
 		name    string

@@ -7,32 +7,32 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 func TestReferences(t *testing.T) {
 	other := func(kind orgv1.Kind, name string) ObjectRef {
 		return ObjectRef{Kind: kind, Namespace: "corp", Name: name}
 	}
-	sc := committee("steer", "it", "it")
-	sc.Spec.Chair = &orgv1.Person{Name: "c", TeamRef: &orgv1.TeamRef{Name: "exec"}}
-	sc.Spec.Members[0].Representative = &orgv1.Person{Name: "r", TeamRef: &orgv1.TeamRef{Name: "data", Namespace: "corp"}}
+	sc := builders.MakeSteeringCommittee("steer", ns).Representative("it", builders.Person("r", "corp/data")).Members("it").
+		Chair(builders.Person("c", "exec")).Obj()
 	cases := []struct {
 		name string
 		obj  metav1.Object
 		want []ObjectRef
 	}{{
 		name: "organization",
-		obj:  org("acme", "Hybrid", withExecutive("CMO", person("Ana", "mkt")), withExecutive("CIO", orgv1.Person{Name: "Bo"})),
+		obj:  builders.MakeOrganization("acme", ns).Model("Hybrid").Executive("CMO", builders.Person("Ana", "mkt")).Executive("CIO", orgv1.Person{Name: "Bo"}).Obj(),
 		want: []ObjectRef{teamRef("mkt")},
 	}, {
 		name: "team, de-duplicated in field order",
-		obj: team("a", withParentRef(orgv1.TeamRef{Name: "root", Namespace: "corp"}), withDottedLine("x", "y"),
-			withLead(person("l", "a")), withMembers(person("m", "x"), orgv1.Person{Name: "n"})),
+		obj: builders.MakeTeam("a", ns).Parent("corp/root").DottedLines("x", "y").
+			Lead(builders.Person("l", "a")).Members(builders.Person("m", "x"), orgv1.Person{Name: "n"}).Obj(),
 		want: []ObjectRef{other(orgv1.KindTeam, "root"), teamRef("x"), teamRef("y"), teamRef("a")},
 	}, {
 		name: "platform",
-		obj: platform("crm", ownedBy("own"), operatedBy("op1", "op2"), withRoadmapOwner(person("r", "road")), governedBy("steer"),
-			withPrivacyOwner(person("p", "legal"))),
+		obj: builders.MakePlatform("crm", ns).Owner("own").Operators("op1", "op2").RoadmapOwner(builders.Person("r", "road")).Committee("steer").
+			PrivacyOwner(builders.Person("p", "legal")).Obj(),
 		want: []ObjectRef{teamRef("own"), teamRef("op1"), teamRef("op2"), teamRef("road"), committeeRef("steer"), teamRef("legal")},
 	}, {
 		name: "steering committee",
@@ -40,15 +40,15 @@ func TestReferences(t *testing.T) {
 		want: []ObjectRef{teamRef("exec"), teamRef("it"), other(orgv1.KindTeam, "data")},
 	}, {
 		name: "responsibility matrix",
-		obj: matrix("m", "crm", orgv1.Activity{Name: "Run", Responsible: []orgv1.TeamRef{ref("r")}, Accountable: &orgv1.TeamRef{Name: "a"},
-			Consulted: []orgv1.TeamRef{ref("c")}, Informed: []orgv1.TeamRef{ref("i"), ref("r")}}),
+		obj: builders.MakeResponsibilityMatrix("m", ns).Platform("crm").Activities(
+			builders.MakeActivity("Run").Responsible("r").Accountable("a").Consulted("c").Informed("i", "r").Obj()).Obj(),
 		want: []ObjectRef{platformRef("crm"), teamRef("r"), teamRef("a"), teamRef("c"), teamRef("i")},
 	}, {
 		name: "no references",
-		obj:  team("a"),
+		obj:  builders.MakeTeam("a", ns).Obj(),
 	}, {
 		name: "a policy holds none",
-		obj:  policy("gov"),
+		obj:  builders.MakeGovernancePolicy("gov", ns).Obj(),
 	}, {
 		name: "a nil pointer holds none",
 		obj:  (*orgv1.Team)(nil),

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 // ruleCase evaluates obj among objs and compares the violations of the
@@ -38,60 +39,60 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 }
 
 func TestPlatformOwnership(t *testing.T) {
-	pol := policy("gov", rule("owned", orgv1.RulePlatformOwnership, severity(orgv1.SeverityHigh)))
-	restricted := policy("gov", rule("owned", orgv1.RulePlatformOwnership, severity(orgv1.SeverityHigh), withParams(orgv1.RuleParams{
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Obj()).Obj()
+	restricted := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Params(orgv1.RuleParams{
 		AllowedOwnerFunctions: []orgv1.TeamFunction{"IT", "Data"},
 		AllowedOwnerTypes:     []orgv1.TeamType{"CenterOfExcellence"},
-	})))
+	}).Obj()).Obj()
 	high := func(msg string) orgv1.Violation { return v("owned", orgv1.SeverityHigh, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "owned by an existing team",
-		objs: objs(pol, team("bi"), platform("crm", ownedBy("bi"))),
+		objs: objs(pol, builders.MakeTeam("bi", ns).Obj(), builders.MakePlatform("crm", ns).Owner("bi").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "no ownerRef",
-		objs: objs(pol, platform("crm")),
+		objs: objs(pol, builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{high(`platform "crm": spec.ownerRef: platform has no owner team`)},
 	}, {
 		name: "owner not found",
-		objs: objs(pol, platform("crm", ownedBy("bi-team"))),
+		objs: objs(pol, builders.MakePlatform("crm", ns).Owner("bi-team").Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{high(`platform "crm": spec.ownerRef: owner team "bi-team" not found`)},
 	}, {
 		name: "owner in another namespace, found",
-		objs: objs(pol, team("bi", inNS[*orgv1.Team]("corp")), platform("crm", ownedByRef(orgv1.TeamRef{Name: "bi", Namespace: "corp"}))),
+		objs: objs(pol, builders.MakeTeam("bi", "corp").Obj(), builders.MakePlatform("crm", ns).Owner("corp/bi").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "owner in another namespace, not found",
-		objs: objs(pol, team("bi"), platform("crm", ownedByRef(orgv1.TeamRef{Name: "bi", Namespace: "corp"}))),
+		objs: objs(pol, builders.MakeTeam("bi", ns).Obj(), builders.MakePlatform("crm", ns).Owner("corp/bi").Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{high(`platform "crm": spec.ownerRef: owner team "corp/bi" not found`)},
 	}, {
 		name: "owner expired",
-		objs: objs(pol, team("bi", expiringAt(now.Add(-time.Hour))), platform("crm", ownedBy("bi"))),
+		objs: objs(pol, builders.MakeTeam("bi", ns).ExpiresAt(now.Add(-time.Hour)).Obj(), builders.MakePlatform("crm", ns).Owner("bi").Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{high(`platform "crm": spec.ownerRef: owner team "bi" expired at 2026-03-01T11:00:00Z`)},
 	}, {
 		name: "owner expires exactly now",
-		objs: objs(pol, team("bi", expiringAt(now)), platform("crm", ownedBy("bi"))),
+		objs: objs(pol, builders.MakeTeam("bi", ns).ExpiresAt(now).Obj(), builders.MakePlatform("crm", ns).Owner("bi").Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{high(`platform "crm": spec.ownerRef: owner team "bi" expired at 2026-03-01T12:00:00Z`)},
 	}, {
 		name: "owner expires later",
-		objs: objs(pol, team("bi", expiringAt(now.Add(time.Hour))), platform("crm", ownedBy("bi"))),
+		objs: objs(pol, builders.MakeTeam("bi", ns).ExpiresAt(now.Add(time.Hour)).Obj(), builders.MakePlatform("crm", ns).Owner("bi").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "without params any function and type may own",
-		objs: objs(pol, team("bi", withFunction("HR"), withType("Agency")), platform("crm", ownedBy("bi"))),
+		objs: objs(pol, builders.MakeTeam("bi", ns).Function("HR").Type("Agency").Obj(), builders.MakePlatform("crm", ns).Owner("bi").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "allowed function and type",
-		objs: objs(restricted, team("coe", withFunction("Data"), withType("CenterOfExcellence")), platform("crm", ownedBy("coe"))),
+		objs: objs(restricted, builders.MakeTeam("coe", ns).Function("Data").Type("CenterOfExcellence").Obj(), builders.MakePlatform("crm", ns).Owner("coe").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "function and type not allowed, owner expired",
-		objs: objs(restricted, team("bi", expiringAt(now.Add(-time.Hour))), platform("crm", ownedBy("bi"))),
+		objs: objs(restricted, builders.MakeTeam("bi", ns).ExpiresAt(now.Add(-time.Hour)).Obj(), builders.MakePlatform("crm", ns).Owner("bi").Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{
 			high(`platform "crm": spec.ownerRef: owner team "bi" expired at 2026-03-01T11:00:00Z`),
@@ -102,60 +103,60 @@ func TestPlatformOwnership(t *testing.T) {
 }
 
 func TestPlatformGoverned(t *testing.T) {
-	pol := policy("gov", rule("governed", orgv1.RulePlatformGoverned))
-	foundational := policy("gov", rule("governed", orgv1.RulePlatformGoverned, withParams(orgv1.RuleParams{Tiers: []orgv1.PlatformTier{"Foundational"}})))
-	engagement := policy("gov", rule("governed", orgv1.RulePlatformGoverned, withParams(orgv1.RuleParams{Tiers: []orgv1.PlatformTier{"Engagement"}})))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("governed", orgv1.RulePlatformGoverned).Obj()).Obj()
+	foundational := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("governed", orgv1.RulePlatformGoverned).Params(orgv1.RuleParams{Tiers: []orgv1.PlatformTier{"Foundational"}}).Obj()).Obj()
+	engagement := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("governed", orgv1.RulePlatformGoverned).Params(orgv1.RuleParams{Tiers: []orgv1.PlatformTier{"Engagement"}}).Obj()).Obj()
 	medium := func(msg string) orgv1.Violation { return v("governed", orgv1.SeverityMedium, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "governed",
-		objs: objs(pol, committee("steer"), platform("crm", governedBy("steer"))),
+		objs: objs(pol, builders.MakeSteeringCommittee("steer", ns).Obj(), builders.MakePlatform("crm", ns).Committee("steer").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "no steeringCommitteeRef",
-		objs: objs(pol, platform("crm")),
+		objs: objs(pol, builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": spec.steeringCommitteeRef: platform has no steering committee`)},
 	}, {
 		name: "committee not found",
-		objs: objs(pol, platform("crm", governedBy("steer"))),
+		objs: objs(pol, builders.MakePlatform("crm", ns).Committee("steer").Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": spec.steeringCommitteeRef: steering committee "steer" not found`)},
 	}, {
 		name: "tier outside params.tiers need not be governed",
-		objs: objs(foundational, platform("crm", withTier("Engagement"))),
+		objs: objs(foundational, builders.MakePlatform("crm", ns).Tier("Engagement").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "tier in params.tiers",
-		objs: objs(foundational, platform("cdp", withTier("Foundational"))),
+		objs: objs(foundational, builders.MakePlatform("cdp", ns).Tier("Foundational").Obj()),
 		obj:  platformRef("cdp"),
 		want: []orgv1.Violation{medium(`platform "cdp": spec.steeringCommitteeRef: platform has no steering committee`)},
 	}, {
 		name: "an empty tier is Engagement",
-		objs: objs(engagement, platform("crm")),
+		objs: objs(engagement, builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{medium(`platform "crm": spec.steeringCommitteeRef: platform has no steering committee`)},
 	}})
 }
 
 func TestSteeringCommitteeCoverage(t *testing.T) {
-	pol := policy("gov", rule("coverage", orgv1.RuleSteeringCommitteeCoverage))
-	custom := policy("gov", rule("coverage", orgv1.RuleSteeringCommitteeCoverage, withParams(orgv1.RuleParams{
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Obj()).Obj()
+	custom := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Params(orgv1.RuleParams{
 		RequiredFunctions: []orgv1.FunctionGroup{{AnyOf: []orgv1.TeamFunction{"Legal", "Privacy"}}, {AnyOf: []orgv1.TeamFunction{"Marketing"}}},
-	})))
-	it, data, sales, support, legal := team("it", withFunction("IT")), team("data", withFunction("Data")),
-		team("sales", withFunction("Sales")), team("support", withFunction("Support")), team("legal", withFunction("Legal"))
+	}).Obj()).Obj()
+	it, data, sales, support, legal := builders.MakeTeam("it", ns).Function("IT").Obj(), builders.MakeTeam("data", ns).Function("Data").Obj(),
+		builders.MakeTeam("sales", ns).Function("Sales").Obj(), builders.MakeTeam("support", ns).Function("Support").Obj(), builders.MakeTeam("legal", ns).Function("Legal").Obj()
 	medium := func(msg string) orgv1.Violation { return v("coverage", orgv1.SeverityMedium, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "default groups covered",
-		objs: objs(pol, it, data, sales, committee("steer", "it", "data", "sales")),
+		objs: objs(pol, it, data, sales, builders.MakeSteeringCommittee("steer", ns).Members("it", "data", "sales").Obj()),
 		obj:  committeeRef("steer"),
 	}, {
 		name: "Support covers Sales|Support",
-		objs: objs(pol, it, data, support, committee("steer", "it", "data", "support")),
+		objs: objs(pol, it, data, support, builders.MakeSteeringCommittee("steer", ns).Members("it", "data", "support").Obj()),
 		obj:  committeeRef("steer"),
 	}, {
 		name: "no members: every default group missing",
-		objs: objs(pol, committee("steer")),
+		objs: objs(pol, builders.MakeSteeringCommittee("steer", ns).Obj()),
 		obj:  committeeRef("steer"),
 		want: []orgv1.Violation{
 			medium(`steering committee "steer": spec.members: no member team covers Data`),
@@ -164,75 +165,75 @@ func TestSteeringCommitteeCoverage(t *testing.T) {
 		},
 	}, {
 		name: "a member that does not resolve covers nothing",
-		objs: objs(pol, it, sales, committee("steer", "it", "data", "sales")),
+		objs: objs(pol, it, sales, builders.MakeSteeringCommittee("steer", ns).Members("it", "data", "sales").Obj()),
 		obj:  committeeRef("steer"),
 		want: []orgv1.Violation{medium(`steering committee "steer": spec.members: no member team covers Data`)},
 	}, {
 		name: "custom groups covered",
-		objs: objs(custom, legal, team("mkt"), committee("steer", "legal", "mkt")),
+		objs: objs(custom, legal, builders.MakeTeam("mkt", ns).Obj(), builders.MakeSteeringCommittee("steer", ns).Members("legal", "mkt").Obj()),
 		obj:  committeeRef("steer"),
 	}, {
 		name: "custom group missing",
-		objs: objs(custom, it, team("mkt"), committee("steer", "it", "mkt")),
+		objs: objs(custom, it, builders.MakeTeam("mkt", ns).Obj(), builders.MakeSteeringCommittee("steer", ns).Members("it", "mkt").Obj()),
 		obj:  committeeRef("steer"),
 		want: []orgv1.Violation{medium(`steering committee "steer": spec.members: no member team covers Legal|Privacy`)},
 	}})
 }
 
 func TestPrivacyOwner(t *testing.T) {
-	pol := policy("gov", rule("privacy", orgv1.RulePrivacyOwner, severity(orgv1.SeverityCritical)))
-	dpo := policy("gov", rule("privacy", orgv1.RulePrivacyOwner, severity(orgv1.SeverityCritical), withParams(orgv1.RuleParams{OwnerFunctions: []orgv1.TeamFunction{"Data"}})))
-	legal := team("legal", withFunction("Legal"), withLead(person("Ana", "")), withMembers(person("Ana", ""), person("Élodie Martin", "")))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("privacy", orgv1.RulePrivacyOwner).Severity(orgv1.SeverityCritical).Obj()).Obj()
+	dpo := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("privacy", orgv1.RulePrivacyOwner).Severity(orgv1.SeverityCritical).Params(orgv1.RuleParams{OwnerFunctions: []orgv1.TeamFunction{"Data"}}).Obj()).Obj()
+	legal := builders.MakeTeam("legal", ns).Function("Legal").Lead(builders.Person("Ana", "")).Members(builders.Person("Ana", ""), builders.Person("Élodie Martin", "")).Obj()
 	crit := func(msg string) orgv1.Violation { return v("privacy", orgv1.SeverityCritical, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "no personal data",
-		objs: objs(pol, platform("cms")),
+		objs: objs(pol, builders.MakePlatform("cms", ns).Obj()),
 		obj:  platformRef("cms"),
 	}, {
 		name: "personal data, no privacy owner",
-		objs: objs(pol, platform("crm", withPersonalData())),
+		objs: objs(pol, builders.MakePlatform("crm", ns).PersonalData().Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{crit(`platform "crm": spec.privacyOwner: platform holds personal data but has no privacy owner`)},
 	}, {
 		name: "a jurisdiction implies personal data",
-		objs: objs(pol, platform("crm", withPersonalData("GDPR", "CCPA"))),
+		objs: objs(pol, builders.MakePlatform("crm", ns).PersonalData("GDPR", "CCPA").Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{crit(`platform "crm": spec.privacyOwner: platform holds personal data under GDPR, CCPA but has no privacy owner`)},
 	}, {
 		name: "privacy owner names no team",
-		objs: objs(pol, platform("crm", withPersonalData(), withPrivacyOwner(person("Ana", "")))),
+		objs: objs(pol, builders.MakePlatform("crm", ns).PersonalData().PrivacyOwner(builders.Person("Ana", "")).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{crit(`platform "crm": spec.privacyOwner.teamRef: privacy owner "Ana" names no team`)},
 	}, {
 		name: "privacy owner's team not found",
-		objs: objs(pol, platform("crm", withPersonalData(), withPrivacyOwner(person("Ana", "legal")))),
+		objs: objs(pol, builders.MakePlatform("crm", ns).PersonalData().PrivacyOwner(builders.Person("Ana", "legal")).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{crit(`platform "crm": spec.privacyOwner.teamRef: team "legal" not found`)},
 	}, {
 		name: "lead of a Legal team",
-		objs: objs(pol, legal, platform("crm", withPersonalData("GDPR"), withPrivacyOwner(person("Ana", "legal")))),
+		objs: objs(pol, legal, builders.MakePlatform("crm", ns).PersonalData("GDPR").PrivacyOwner(builders.Person("Ana", "legal")).Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "member of a Legal team, Unicode name",
-		objs: objs(pol, legal, platform("crm", withPersonalData(), withPrivacyOwner(person("Élodie Martin", "legal")))),
+		objs: objs(pol, legal, builders.MakePlatform("crm", ns).PersonalData().PrivacyOwner(builders.Person("Élodie Martin", "legal")).Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "lead but not a member still counts",
-		objs: objs(pol, team("privacy", withFunction("Privacy"), withLead(person("Bo", ""))), platform("crm", withPersonalData(), withPrivacyOwner(person("Bo", "privacy")))),
+		objs: objs(pol, builders.MakeTeam("privacy", ns).Function("Privacy").Lead(builders.Person("Bo", "")).Obj(), builders.MakePlatform("crm", ns).PersonalData().PrivacyOwner(builders.Person("Bo", "privacy")).Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "neither lead nor member",
-		objs: objs(pol, legal, platform("crm", withPersonalData(), withPrivacyOwner(person("Zoe", "legal")))),
+		objs: objs(pol, legal, builders.MakePlatform("crm", ns).PersonalData().PrivacyOwner(builders.Person("Zoe", "legal")).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{crit(`platform "crm": spec.privacyOwner: "Zoe" is neither the lead nor a member of team "legal"`)},
 	}, {
 		name: "team of a function outside the default Legal, Privacy",
-		objs: objs(pol, team("mkt", withMembers(person("Ana", ""))), platform("crm", withPersonalData(), withPrivacyOwner(person("Ana", "mkt")))),
+		objs: objs(pol, builders.MakeTeam("mkt", ns).Members(builders.Person("Ana", "")).Obj(), builders.MakePlatform("crm", ns).PersonalData().PrivacyOwner(builders.Person("Ana", "mkt")).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{crit(`platform "crm": spec.privacyOwner.teamRef: team "mkt" has function Marketing, not one of Legal, Privacy`)},
 	}, {
 		name: "params.ownerFunctions replaces the default",
-		objs: objs(dpo, legal, platform("crm", withPersonalData(), withPrivacyOwner(person("Zoe", "legal")))),
+		objs: objs(dpo, legal, builders.MakePlatform("crm", ns).PersonalData().PrivacyOwner(builders.Person("Zoe", "legal")).Obj()),
 		obj:  platformRef("crm"),
 		want: []orgv1.Violation{
 			crit(`platform "crm": spec.privacyOwner.teamRef: team "legal" has function Legal, not one of Data`),
@@ -242,26 +243,18 @@ func TestPrivacyOwner(t *testing.T) {
 }
 
 func TestResponsibilityAssignment(t *testing.T) {
-	pol := policy("gov", rule("raci", orgv1.RuleResponsibilityAssignment))
-	tiers := policy("gov", rule("raci", orgv1.RuleResponsibilityAssignment, withParams(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Foundational"}})))
-	teams := objs(team("ops"), team("mkt"), team("it"))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("raci", orgv1.RuleResponsibilityAssignment).Obj()).Obj()
+	tiers := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("raci", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Foundational"}}).Obj()).Obj()
+	teams := objs(builders.MakeTeam("ops", ns).Obj(), builders.MakeTeam("mkt", ns).Obj(), builders.MakeTeam("it", ns).Obj())
 	with := func(o ...metav1.Object) []metav1.Object { return append(append([]metav1.Object{}, teams...), o...) }
 	medium := func(msg string) orgv1.Violation { return v("raci", orgv1.SeverityMedium, msg) }
-	crossNS := matrix("m", "", orgv1.Activity{
-		Name:        "Launch",
-		Accountable: &orgv1.TeamRef{Name: "mkt", Namespace: ns},
-		Informed:    []orgv1.TeamRef{ref("it"), ref("mkt")},
-	})
-	dangling := matrix("m", "", orgv1.Activity{
-		Name:        "Launch",
-		Responsible: []orgv1.TeamRef{ref("ops"), ref("gone-r")},
-		Accountable: &orgv1.TeamRef{Name: "gone-a"},
-		Consulted:   []orgv1.TeamRef{ref("gone-c")},
-		Informed:    []orgv1.TeamRef{ref("gone-i")},
-	})
+	crossNS := builders.MakeResponsibilityMatrix("m", ns).Activities(
+		builders.MakeActivity("Launch").Accountable(ns+"/mkt").Informed("it", "mkt").Obj()).Obj()
+	dangling := builders.MakeResponsibilityMatrix("m", ns).Activities(
+		builders.MakeActivity("Launch").Responsible("ops", "gone-r").Accountable("gone-a").Consulted("gone-c").Informed("gone-i").Obj()).Obj()
 	runRuleCases(t, []ruleCase{{
 		name: "well assigned",
-		objs: with(pol, matrix("m", "", activity("Launch", "mkt", "it"), activity("Run", "it"))),
+		objs: with(pol, builders.MakeResponsibilityMatrix("m", ns).Activities(builders.MakeActivity("Launch").Responsible("ops").Accountable("mkt").Informed("it").Obj(), builders.MakeActivity("Run").Responsible("ops").Accountable("it").Obj()).Obj()),
 		obj:  matrixRef("m"),
 	}, {
 		name: "team refs of every role not found",
@@ -275,7 +268,7 @@ func TestResponsibilityAssignment(t *testing.T) {
 		},
 	}, {
 		name: "no accountable team",
-		objs: with(pol, matrix("m", "", activity("Launch", "mkt"), activity("Run", ""))),
+		objs: with(pol, builders.MakeResponsibilityMatrix("m", ns).Activities(builders.MakeActivity("Launch").Responsible("ops").Accountable("mkt").Obj(), builders.MakeActivity("Run").Responsible("ops").Obj()).Obj()),
 		obj:  matrixRef("m"),
 		want: []orgv1.Violation{medium(`responsibility matrix "m": spec.activities[1].accountable: activity "Run" has no accountable team`)},
 	}, {
@@ -285,148 +278,148 @@ func TestResponsibilityAssignment(t *testing.T) {
 		want: []orgv1.Violation{medium(`responsibility matrix "m": spec.activities[0].informed[1]: activity "Launch" informs its accountable team "mkt"`)},
 	}, {
 		name: "platform of a required tier without a matrix",
-		objs: with(tiers, platform("cdp", withTier("Foundational"))),
+		objs: with(tiers, builders.MakePlatform("cdp", ns).Tier("Foundational").Obj()),
 		obj:  platformRef("cdp"),
 		want: []orgv1.Violation{medium(`platform "cdp": spec.tier: Foundational platform has no responsibility matrix`)},
 	}, {
 		name: "platform of a required tier with a matrix in another namespace",
-		objs: with(tiers, platform("cdp", withTier("Foundational")),
+		objs: with(tiers, builders.MakePlatform("cdp", ns).Tier("Foundational").Obj(),
 			&orgv1.ResponsibilityMatrix{ObjectMeta: metav1.ObjectMeta{Name: "m", Namespace: "other"}, Spec: orgv1.ResponsibilityMatrixSpec{PlatformRef: &orgv1.PlatformRef{Name: "cdp", Namespace: ns}}}),
 		obj: platformRef("cdp"),
 	}, {
 		name: "platform of a tier not required",
-		objs: with(tiers, platform("crm")),
+		objs: with(tiers, builders.MakePlatform("crm", ns).Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "without requireForTiers platforms are not judged",
-		objs: with(pol, platform("cdp", withTier("Foundational"))),
+		objs: with(pol, builders.MakePlatform("cdp", ns).Tier("Foundational").Obj()),
 		obj:  platformRef("cdp"),
 	}})
 }
 
 func TestTeamStructure(t *testing.T) {
-	pol := policy("gov", rule("structure", orgv1.RuleTeamStructure, severity(orgv1.SeverityLow)))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("structure", orgv1.RuleTeamStructure).Severity(orgv1.SeverityLow).Obj()).Obj()
 	low := func(msg string) orgv1.Violation { return v("structure", orgv1.SeverityLow, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "sound team",
-		objs: objs(pol, team("root"), team("a", withParent("root"), withLead(person("Ana", "")), withMembers(person("Ana", "")), expiringAt(now.Add(time.Hour)))),
+		objs: objs(pol, builders.MakeTeam("root", ns).Obj(), builders.MakeTeam("a", ns).Parent("root").Lead(builders.Person("Ana", "")).Members(builders.Person("Ana", "")).ExpiresAt(now.Add(time.Hour)).Obj()),
 		obj:  teamRef("a"),
 	}, {
 		name: "parent not found",
-		objs: objs(pol, team("a", withParent("gone"))),
+		objs: objs(pol, builders.MakeTeam("a", ns).Parent("gone").Obj()),
 		obj:  teamRef("a"),
 		want: []orgv1.Violation{low(`team "a": spec.parentRef: parent team "gone" not found`)},
 	}, {
 		name: "own parent",
-		objs: objs(pol, team("a", withParent("a"))),
+		objs: objs(pol, builders.MakeTeam("a", ns).Parent("a").Obj()),
 		obj:  teamRef("a"),
 		want: []orgv1.Violation{low(`team "a": spec.parentRef: team is on a cycle of parentRefs: "a" -> "a"`)},
 	}, {
 		name: "two-cycle",
-		objs: objs(pol, team("a", withParent("b")), team("b", withParent("a"))),
+		objs: objs(pol, builders.MakeTeam("a", ns).Parent("b").Obj(), builders.MakeTeam("b", ns).Parent("a").Obj()),
 		obj:  teamRef("b"),
 		want: []orgv1.Violation{low(`team "b": spec.parentRef: team is on a cycle of parentRefs: "b" -> "a" -> "b"`)},
 	}, {
 		name: "cycle across namespaces",
-		objs: objs(pol, team("a", withParentRef(orgv1.TeamRef{Name: "b", Namespace: "emea"})), team("b", inNS[*orgv1.Team]("emea"), withParentRef(orgv1.TeamRef{Name: "a", Namespace: ns}))),
+		objs: objs(pol, builders.MakeTeam("a", ns).Parent("emea/b").Obj(), builders.MakeTeam("b", "emea").Parent(ns+"/"+"a").Obj()),
 		obj:  teamRef("a"),
 		want: []orgv1.Violation{low(`team "a": spec.parentRef: team is on a cycle of parentRefs: "a" -> "emea/b" -> "a"`)},
 	}, {
 		name: "below a cycle is not flagged",
-		objs: objs(pol, team("a", withParent("b")), team("b", withParent("a")), team("c", withParent("a"))),
+		objs: objs(pol, builders.MakeTeam("a", ns).Parent("b").Obj(), builders.MakeTeam("b", ns).Parent("a").Obj(), builders.MakeTeam("c", ns).Parent("a").Obj()),
 		obj:  teamRef("c"),
 	}, {
 		name: "lead not a member",
-		objs: objs(pol, team("a", withLead(person("Ana", "")), withMembers(person("Bo", "")))),
+		objs: objs(pol, builders.MakeTeam("a", ns).Lead(builders.Person("Ana", "")).Members(builders.Person("Bo", "")).Obj()),
 		obj:  teamRef("a"),
 		want: []orgv1.Violation{low(`team "a": spec.lead: lead "Ana" is not among spec.members`)},
 	}, {
 		// The same name typed on two keyboards: composed and decomposed é.
 		name: "lead a member under another Unicode normalization",
-		objs: objs(pol, team("a", withLead(person("\u00c9lodie Martin", "")), withMembers(person("E\u0301lodie Martin", "")))),
+		objs: objs(pol, builders.MakeTeam("a", ns).Lead(builders.Person("\u00c9lodie Martin", "")).Members(builders.Person("E\u0301lodie Martin", "")).Obj()),
 		obj:  teamRef("a"),
 	}, {
 		name: "expired",
-		objs: objs(pol, team("tiger", withType("TigerTeam"), expiringAt(time.Date(2026, 1, 31, 0, 0, 0, 0, time.FixedZone("CET", 3600))))),
+		objs: objs(pol, builders.MakeTeam("tiger", ns).Type("TigerTeam").ExpiresAt(time.Date(2026, 1, 31, 0, 0, 0, 0, time.FixedZone("CET", 3600))).Obj()),
 		obj:  teamRef("tiger"),
 		want: []orgv1.Violation{low(`team "tiger": spec.expiresAt: team expired at 2026-01-30T23:00:00Z`)},
 	}})
 }
 
 func TestOrganizationModel(t *testing.T) {
-	pol := policy("gov", rule("model", orgv1.RuleOrganizationModel))
-	centralized := objs(team("coe", withType("CenterOfExcellence")), platform("cdp", ownedBy("coe")))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("model", orgv1.RuleOrganizationModel).Obj()).Obj()
+	centralized := objs(builders.MakeTeam("coe", ns).Type("CenterOfExcellence").Obj(), builders.MakePlatform("cdp", ns).Owner("coe").Obj())
 	with := func(o ...metav1.Object) []metav1.Object {
 		return append(append([]metav1.Object{}, centralized...), o...)
 	}
 	medium := func(msg string) orgv1.Violation { return v("model", orgv1.SeverityMedium, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "declared as inferred",
-		objs: with(pol, org("acme", "Centralized", withMartech("Committee"))),
+		objs: with(pol, builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Committee").Obj()),
 		obj:  orgRef("acme"),
 	}, {
 		name: "declared differs from inferred",
-		objs: with(pol, org("acme", "Hybrid")),
+		objs: with(pol, builders.MakeOrganization("acme", ns).Model("Hybrid").Obj()),
 		obj:  orgRef("acme"),
 		want: []orgv1.Violation{medium(`organization "acme": spec.model: declared "Hybrid" but platform ownership shows "Centralized"`)},
 	}, {
 		name: "inferred Unknown contradicts nothing",
-		objs: objs(pol, org("acme", "Independent"), platform("cdp")),
+		objs: objs(pol, builders.MakeOrganization("acme", ns).Model("Independent").Obj(), builders.MakePlatform("cdp", ns).Obj()),
 		obj:  orgRef("acme"),
 	}, {
 		name: "Hostile martech model",
-		objs: objs(pol, org("acme", "Hybrid", withMartech("Hostile"))),
+		objs: objs(pol, builders.MakeOrganization("acme", ns).Model("Hybrid").Martech("Hostile").Obj()),
 		obj:  orgRef("acme"),
 		want: []orgv1.Violation{medium(`organization "acme": spec.martechModel: marketing and IT relate as Hostile`)},
 	}})
 }
 
 func TestEnterpriseAI(t *testing.T) {
-	pol := policy("gov", rule("ai", orgv1.RuleEnterpriseAI, severity(orgv1.SeverityHigh)))
-	analytics := policy("gov", rule("ai", orgv1.RuleEnterpriseAI, severity(orgv1.SeverityHigh), withParams(orgv1.RuleParams{AllowedOwnerFunctions: []orgv1.TeamFunction{"Analytics"}})))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("ai", orgv1.RuleEnterpriseAI).Severity(orgv1.SeverityHigh).Obj()).Obj()
+	analytics := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("ai", orgv1.RuleEnterpriseAI).Severity(orgv1.SeverityHigh).Params(orgv1.RuleParams{AllowedOwnerFunctions: []orgv1.TeamFunction{"Analytics"}}).Obj()).Obj()
 	high := func(msg string) orgv1.Violation { return v("ai", orgv1.SeverityHigh, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "AIML owned by Data",
-		objs: objs(pol, team("data", withFunction("Data")), platform("ml", withCategory("AIML"), ownedBy("data"))),
+		objs: objs(pol, builders.MakeTeam("data", ns).Function("Data").Obj(), builders.MakePlatform("ml", ns).Category("AIML").Owner("data").Obj()),
 		obj:  platformRef("ml"),
 	}, {
 		name: "AIML owned by Marketing",
-		objs: objs(pol, team("mkt"), platform("ml", withCategory("AIML"), ownedBy("mkt"))),
+		objs: objs(pol, builders.MakeTeam("mkt", ns).Obj(), builders.MakePlatform("ml", ns).Category("AIML").Owner("mkt").Obj()),
 		obj:  platformRef("ml"),
 		want: []orgv1.Violation{high(`platform "ml": spec.ownerRef: AIML platform owned by team "mkt" of function Marketing, not one of IT, Data`)},
 	}, {
 		name: "params.allowedOwnerFunctions replaces the default",
-		objs: objs(analytics, team("it", withFunction("IT")), platform("ml", withCategory("AIML"), ownedBy("it"))),
+		objs: objs(analytics, builders.MakeTeam("it", ns).Function("IT").Obj(), builders.MakePlatform("ml", ns).Category("AIML").Owner("it").Obj()),
 		obj:  platformRef("ml"),
 		want: []orgv1.Violation{high(`platform "ml": spec.ownerRef: AIML platform owned by team "it" of function IT, not one of Analytics`)},
 	}, {
 		name: "other categories are not judged",
-		objs: objs(pol, team("mkt"), platform("crm", ownedBy("mkt"))),
+		objs: objs(pol, builders.MakeTeam("mkt", ns).Obj(), builders.MakePlatform("crm", ns).Owner("mkt").Obj()),
 		obj:  platformRef("crm"),
 	}, {
 		name: "an unowned AIML platform is PlatformOwnership's to report",
-		objs: objs(pol, platform("ml", withCategory("AIML"), ownedBy("gone"))),
+		objs: objs(pol, builders.MakePlatform("ml", ns).Category("AIML").Owner("gone").Obj()),
 		obj:  platformRef("ml"),
 	}})
 }
 
 func TestIntegrity(t *testing.T) {
-	full := func(name string) orgv1.Person { return person(name, "gone-"+name) }
-	p := platform("crm", ownedBy("gone-owner"), operatedBy("ok", "gone-op"), withRoadmapOwner(full("road")), governedBy("gone-steer"), withPrivacyOwner(full("dpo")))
-	sc := committee("steer", "ok", "gone-member")
-	sc.Spec.Chair = &orgv1.Person{Name: "chair", TeamRef: &orgv1.TeamRef{Name: "gone-chair"}}
-	sc.Spec.Members[0].Representative = &orgv1.Person{Name: "rep", TeamRef: &orgv1.TeamRef{Name: "gone-rep"}}
-	m := matrix("m", "gone-platform", orgv1.Activity{Name: "Launch", Accountable: &orgv1.TeamRef{Name: "gone-acc"}, Responsible: []orgv1.TeamRef{ref("ok")}})
+	full := func(name string) orgv1.Person { return builders.Person(name, "gone-"+name) }
+	p := builders.MakePlatform("crm", ns).Owner("gone-owner").Operators("ok", "gone-op").RoadmapOwner(full("road")).Committee("gone-steer").PrivacyOwner(full("dpo")).Obj()
+	sc := builders.MakeSteeringCommittee("steer", ns).Representative("ok", builders.Person("rep", "gone-rep")).Members("gone-member").
+		Chair(builders.Person("chair", "gone-chair")).Obj()
+	m := builders.MakeResponsibilityMatrix("m", ns).Platform("gone-platform").
+		Activities(builders.MakeActivity("Launch").Accountable("gone-acc").Responsible("ok").Obj()).Obj()
 	runRuleCases(t, []ruleCase{{
 		name:    "organization executives",
-		objs:    objs(team("ok"), org("acme", "Hybrid", withExecutive("CMO", person("Ana", "ok")), withExecutive("CIO", person("Bo", "gone")))),
+		objs:    objs(builders.MakeTeam("ok", ns).Obj(), builders.MakeOrganization("acme", ns).Model("Hybrid").Executive("CMO", builders.Person("Ana", "ok")).Executive("CIO", builders.Person("Bo", "gone")).Obj()),
 		obj:     orgRef("acme"),
 		builtin: true,
 		want:    []orgv1.Violation{builtin(`organization "acme": spec.executives[1].person.teamRef: team "gone" not found`)},
 	}, {
 		name: "team refs",
-		objs: objs(team("ok"), team("a", withParent("gone-parent"), withDottedLine("ok", "gone-dotted"),
-			withLead(full("lead")), withMembers(person("ok", "ok"), full("member")))),
+		objs: objs(builders.MakeTeam("ok", ns).Obj(), builders.MakeTeam("a", ns).Parent("gone-parent").DottedLines("ok", "gone-dotted").
+			Lead(full("lead")).Members(builders.Person("ok", "ok"), full("member")).Obj()),
 		obj:     teamRef("a"),
 		builtin: true,
 		want: []orgv1.Violation{
@@ -437,18 +430,18 @@ func TestIntegrity(t *testing.T) {
 		},
 	}, {
 		name:    "team on a cycle, without any policy",
-		objs:    objs(team("a", withParent("b")), team("b", withParent("a")), team("c", withParent("b"))),
+		objs:    objs(builders.MakeTeam("a", ns).Parent("b").Obj(), builders.MakeTeam("b", ns).Parent("a").Obj(), builders.MakeTeam("c", ns).Parent("b").Obj()),
 		obj:     teamRef("a"),
 		builtin: true,
 		want:    []orgv1.Violation{builtin(`team "a": spec.parentRef: team is on a cycle of parentRefs: "a" -> "b" -> "a"`)},
 	}, {
 		name:    "team below a cycle",
-		objs:    objs(team("a", withParent("b")), team("b", withParent("a")), team("c", withParent("b"))),
+		objs:    objs(builders.MakeTeam("a", ns).Parent("b").Obj(), builders.MakeTeam("b", ns).Parent("a").Obj(), builders.MakeTeam("c", ns).Parent("b").Obj()),
 		obj:     teamRef("c"),
 		builtin: true,
 	}, {
 		name:    "platform refs",
-		objs:    objs(team("ok"), p),
+		objs:    objs(builders.MakeTeam("ok", ns).Obj(), p),
 		obj:     platformRef("crm"),
 		builtin: true,
 		want: []orgv1.Violation{
@@ -460,7 +453,7 @@ func TestIntegrity(t *testing.T) {
 		},
 	}, {
 		name:    "committee refs",
-		objs:    objs(team("ok"), sc),
+		objs:    objs(builders.MakeTeam("ok", ns).Obj(), sc),
 		obj:     committeeRef("steer"),
 		builtin: true,
 		want: []orgv1.Violation{
@@ -470,7 +463,7 @@ func TestIntegrity(t *testing.T) {
 		},
 	}, {
 		name:    "matrix refs",
-		objs:    objs(team("ok"), m),
+		objs:    objs(builders.MakeTeam("ok", ns).Obj(), m),
 		obj:     matrixRef("m"),
 		builtin: true,
 		want: []orgv1.Violation{
@@ -479,8 +472,8 @@ func TestIntegrity(t *testing.T) {
 		},
 	}, {
 		name: "everything resolves",
-		objs: objs(team("ok"), team("a", withParent("ok"), withLead(person("l", "ok"))),
-			platform("crm", ownedBy("ok"), governedBy("steer")), committee("steer", "ok"), matrix("m", "crm", activity("Run", "ok"))),
+		objs: objs(builders.MakeTeam("ok", ns).Obj(), builders.MakeTeam("a", ns).Parent("ok").Lead(builders.Person("l", "ok")).Obj(),
+			builders.MakePlatform("crm", ns).Owner("ok").Committee("steer").Obj(), builders.MakeSteeringCommittee("steer", ns).Members("ok").Obj(), builders.MakeResponsibilityMatrix("m", ns).Platform("crm").Activities(builders.MakeActivity("Run").Responsible("ops").Accountable("ok").Obj()).Obj()),
 		obj:     platformRef("crm"),
 		builtin: true,
 	}})

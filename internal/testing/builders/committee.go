@@ -33,6 +33,12 @@ func (w *SteeringCommitteeWrapper) Representative(team string, p orgv1.Person) *
 	return w
 }
 
+// Cadence sets spec.cadence.
+func (w *SteeringCommitteeWrapper) Cadence(s string) *SteeringCommitteeWrapper {
+	w.Spec.Cadence = s
+	return w
+}
+
 // Chair sets spec.chair.
 func (w *SteeringCommitteeWrapper) Chair(p orgv1.Person) *SteeringCommitteeWrapper {
 	w.Spec.Chair = &p
