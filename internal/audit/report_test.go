@@ -20,6 +20,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -49,27 +50,25 @@ func violation(sev orgv1.Severity, pol, rule, msg string) orgv1.Violation {
 // and names that markup would read as syntax.
 func graph(t *testing.T) policy.Graph {
 	t.Helper()
-	m := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespace: "acme", Name: name} }
-	org := &orgv1.Organization{ObjectMeta: m("acme"), Spec: orgv1.OrganizationSpec{DisplayName: "Acme <script>alert(1)</script>", Model: orgv1.ModelCentralized}}
+	org := builders.MakeOrganization("acme", "acme").DisplayName("Acme <script>alert(1)</script>").Model(orgv1.ModelCentralized).Obj()
 	judged(org, violation(orgv1.SeverityMedium, "gov", "model", `organization "acme": spec.model: declared "Centralized" but platform ownership shows "Hybrid"`))
 	org.Status.InferredModel = orgv1.ModelHybrid
-	coe := &orgv1.Team{ObjectMeta: m("coe"), Spec: orgv1.TeamSpec{DisplayName: "Marketing | Ops", Function: "Marketing", Type: "CenterOfExcellence"}}
+	coe := builders.MakeTeam("coe", "acme").DisplayName("Marketing | Ops").Type("CenterOfExcellence").Obj()
 	judged(coe)
-	legal := &orgv1.Team{ObjectMeta: m("legal"), Spec: orgv1.TeamSpec{Function: "Legal", Type: "Department", ParentRef: &orgv1.TeamRef{Name: "coe"}}}
-	legal.Generation = 2 // changed since the controller last looked
-	cdp := &orgv1.Platform{ObjectMeta: m("cdp"), Spec: orgv1.PlatformSpec{Category: "CDP", OwnerRef: &orgv1.TeamRef{Name: "coe"},
-		OperatorRefs: []orgv1.TeamRef{{Name: "emea", Namespace: "eu"}}, SteeringCommitteeRef: &orgv1.SteeringCommitteeRef{Name: "steer"},
-		Data: &orgv1.PlatformData{Jurisdictions: []string{"GDPR"}}, PrivacyOwner: &orgv1.Person{Name: "Élodie", TeamRef: &orgv1.TeamRef{Name: "legal"}}}}
+	legal := builders.MakeTeam("legal", "acme").Function("Legal").Parent("coe").
+		Generation(2).Obj() // changed since the controller last looked
+	cdp := builders.MakePlatform("cdp", "acme").Category("CDP").Owner("coe").Operators("eu/emea").Committee("steer").
+		PersonalData("GDPR").PrivacyOwner(builders.Person("Élodie", "legal")).Obj()
 	judged(cdp)
-	crm := &orgv1.Platform{ObjectMeta: m("crm"), Spec: orgv1.PlatformSpec{Category: "CRM", OwnerRef: &orgv1.TeamRef{Name: "bi-team"}}}
+	crm := builders.MakePlatform("crm", "acme").Owner("bi-team").Obj()
 	judged(crm,
 		violation(orgv1.SeverityHigh, "builtin", "integrity", `platform "crm": spec.ownerRef: team "bi-team" not found`),
 		violation(orgv1.SeverityHigh, "gov", "owned", `platform "crm": spec.ownerRef: owner team "bi-team" not found`))
 	crm.Status.ViolationCount = 60 // as if 58 more were beyond the listed maximum
-	steer := &orgv1.SteeringCommittee{ObjectMeta: m("steer"), Spec: orgv1.SteeringCommitteeSpec{Members: []orgv1.CommitteeMember{{TeamRef: orgv1.TeamRef{Name: "coe"}}}}}
+	steer := builders.MakeSteeringCommittee("steer", "acme").Members("coe").Obj()
 	judged(steer, violation(orgv1.SeverityMedium, "gov", "coverage", `steering committee "steer": spec.members: no member team covers IT`))
 	steer.Status.CoveredFunctions, steer.Status.MissingFunctions, steer.Status.GovernedPlatforms = []string{"Marketing"}, []string{"IT", "Sales|Support"}, 1
-	gp := &orgv1.GovernancePolicy{ObjectMeta: m("gov"), Spec: orgv1.GovernancePolicySpec{Enforcement: orgv1.EnforcementAudit}}
+	gp := builders.MakeGovernancePolicy("gov", "acme").Enforcement(orgv1.EnforcementAudit).Obj()
 	gp.Status.Rules = []orgv1.RuleStatus{{Name: "owned", Evaluated: 2, Violations: 1}}
 	gp.Status.Conditions = []metav1.Condition{{Type: orgv1.ConditionReady, Status: metav1.ConditionFalse}, {Type: orgv1.ConditionStalled, Status: metav1.ConditionTrue, Message: `rule "x": cel.expression: ERROR`}}
 	g, err := policy.NewMemoryGraph(org, coe, legal, cdp, crm, steer, gp)

@@ -15,14 +15,12 @@ import (
 
 	"github.com/awalterschulze/gographviz"
 	"github.com/google/go-cmp/cmp"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 	"github.com/orgplane/orgplane/internal/testing/repo"
 )
-
-func meta(ns, name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespace: ns, Name: name} }
 
 // chart draws an organization whose names need quoting (dots), whose display
 // names hold quotes, backslashes, angle brackets and other scripts, with a
@@ -30,19 +28,16 @@ func meta(ns, name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespac
 func chart(t *testing.T) *Chart {
 	t.Helper()
 	g, err := policy.NewMemoryGraph(
-		&orgv1.Organization{ObjectMeta: meta("acme", "acme"), Spec: orgv1.OrganizationSpec{DisplayName: `Acmé "Retail" <Group>`, Model: orgv1.ModelHybrid}},
-		&orgv1.Team{ObjectMeta: meta("acme", "exec"), Spec: orgv1.TeamSpec{DisplayName: `C:\Suite`, Function: "Executive", Type: "Department"}},
-		&orgv1.Team{ObjectMeta: meta("acme", "marketing.coe"), Spec: orgv1.TeamSpec{DisplayName: "Équipe Marketing", Function: "Marketing", Type: "CenterOfExcellence",
-			ParentRef: &orgv1.TeamRef{Name: "exec"}, DottedLineRefs: []orgv1.TeamRef{{Name: "data", Namespace: "corp"}}}},
-		&orgv1.Team{ObjectMeta: meta("acme", "bu"), Spec: orgv1.TeamSpec{Function: "Sales", Type: "BusinessUnit", ParentRef: &orgv1.TeamRef{Name: "ghost"}}},
-		&orgv1.Team{ObjectMeta: meta("corp", "data"), Spec: orgv1.TeamSpec{DisplayName: "データ", Function: "Data", Type: "Department"}},
-		&orgv1.Platform{ObjectMeta: meta("acme", "cdp"), Spec: orgv1.PlatformSpec{Category: "CDP", Tier: orgv1.TierFoundational,
-			OwnerRef: &orgv1.TeamRef{Name: "marketing.coe"}, OperatorRefs: []orgv1.TeamRef{{Name: "bu"}}, SteeringCommitteeRef: &orgv1.SteeringCommitteeRef{Name: "steer"}}},
-		&orgv1.Platform{ObjectMeta: meta("acme", "crm"), Spec: orgv1.PlatformSpec{Category: "CRM", OwnerRef: &orgv1.TeamRef{Name: "bi-team"},
-			SteeringCommitteeRef: &orgv1.SteeringCommitteeRef{Name: "nobody"}}},
-		&orgv1.SteeringCommittee{ObjectMeta: meta("acme", "steer"), Spec: orgv1.SteeringCommitteeSpec{Members: []orgv1.CommitteeMember{
-			{TeamRef: orgv1.TeamRef{Name: "exec"}}, {TeamRef: orgv1.TeamRef{Name: "data", Namespace: "corp"}}, {TeamRef: orgv1.TeamRef{Name: "exec"}},
-		}}},
+		builders.MakeOrganization("acme", "acme").DisplayName(`Acmé "Retail" <Group>`).Obj(),
+		builders.MakeTeam("exec", "acme").DisplayName(`C:\Suite`).Function("Executive").Obj(),
+		builders.MakeTeam("marketing.coe", "acme").DisplayName("Équipe Marketing").Type("CenterOfExcellence").
+			Parent("exec").DottedLines("corp/data").Obj(),
+		builders.MakeTeam("bu", "acme").Function("Sales").Type("BusinessUnit").Parent("ghost").Obj(),
+		builders.MakeTeam("data", "corp").DisplayName("データ").Function("Data").Obj(),
+		builders.MakePlatform("cdp", "acme").Category("CDP").Tier(orgv1.TierFoundational).
+			Owner("marketing.coe").Operators("bu").Committee("steer").Obj(),
+		builders.MakePlatform("crm", "acme").Owner("bi-team").Committee("nobody").Obj(),
+		builders.MakeSteeringCommittee("steer", "acme").Members("exec", "corp/data", "exec").Obj(),
 	)
 	if err != nil {
 		t.Fatal(err)

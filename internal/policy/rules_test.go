@@ -284,7 +284,7 @@ func TestResponsibilityAssignment(t *testing.T) {
 	}, {
 		name: "platform of a required tier with a matrix in another namespace",
 		objs: with(tiers, builders.MakePlatform("cdp", ns).Tier("Foundational").Obj(),
-			&orgv1.ResponsibilityMatrix{ObjectMeta: metav1.ObjectMeta{Name: "m", Namespace: "other"}, Spec: orgv1.ResponsibilityMatrixSpec{PlatformRef: &orgv1.PlatformRef{Name: "cdp", Namespace: ns}}}),
+			builders.MakeResponsibilityMatrix("m", "other").Platform(ns+"/cdp").Obj()),
 		obj: platformRef("cdp"),
 	}, {
 		name: "platform of a tier not required",

@@ -15,33 +15,32 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 const ns = "acme"
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func objMeta(name string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: name, Namespace: ns, UID: types.UID("uid-" + name)}
-}
-
 func smallOrg() []metav1.Object {
 	return []metav1.Object{
-		&orgv1.Team{ObjectMeta: objMeta("it"), Spec: orgv1.TeamSpec{Function: "IT", Type: "CenterOfExcellence"}},
-		&orgv1.Platform{ObjectMeta: objMeta("crm"), Spec: orgv1.PlatformSpec{Category: "CRM", OwnerRef: &orgv1.TeamRef{Name: "it"}}},
-		&orgv1.Platform{ObjectMeta: objMeta("cdp"), Spec: orgv1.PlatformSpec{Category: "CDP", OwnerRef: &orgv1.TeamRef{Name: "gone"}}},
-		&orgv1.GovernancePolicy{ObjectMeta: objMeta("gov"), Spec: orgv1.GovernancePolicySpec{
-			Enforcement: orgv1.EnforcementEnforce,
-			Rules: []orgv1.Rule{
-				{Name: "owned", Type: orgv1.RulePlatformOwnership, Severity: orgv1.SeverityCritical},
-				{Name: "broken", Type: orgv1.RuleCEL, CEL: &orgv1.CELRule{Expression: "1 +"}, Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindTeam}}},
-			},
-		}},
+		builders.MakeTeam("it", ns).Function("IT").Type("CenterOfExcellence").Obj(),
+		builders.MakePlatform("crm", ns).Owner("it").Obj(),
+		builders.MakePlatform("cdp", ns).Category("CDP").Owner("gone").Obj(),
+		builders.MakeGovernancePolicy("gov", ns).Enforcement(orgv1.EnforcementEnforce).Rules(
+			builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityCritical).Obj(),
+			builders.MakeCELRule("broken", "1 +", "").MatchKinds(orgv1.KindTeam).Obj(),
+		).Obj(),
 	}
 }
 
+// judge evaluates objs, each with the UID "uid-<name>" as if the apiserver
+// had given it.
 func judge(t *testing.T, objs ...metav1.Object) *policy.Evaluation {
 	t.Helper()
+	for _, o := range objs {
+		o.SetUID(types.UID("uid-" + o.GetName()))
+	}
 	g, err := policy.NewMemoryGraph(objs...)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +129,7 @@ func TestStableTimestamps(t *testing.T) {
 	// The dangling owner now exists: only cdp's results change, and only
 	// they get the new instant.
 	later := t0.Add(2 * time.Hour)
-	objs = append(objs, &orgv1.Team{ObjectMeta: objMeta("gone"), Spec: orgv1.TeamSpec{Function: "Data", Type: "Department"}})
+	objs = append(objs, builders.MakeTeam("gone", ns).Function("Data").Obj())
 	changed := Build(ns, judge(t, objs...), again[0].Results, later, Limits{})
 	for _, r := range changed[0].Results {
 		obj := ""
@@ -158,13 +157,12 @@ func TestSplit(t *testing.T) {
 		if i == 0 {
 			msg = strings.Repeat("é", 3000) // longer than MaxMessage
 		}
-		rules = append(rules, orgv1.Rule{Name: fmt.Sprintf("r%d", i), Type: orgv1.RuleCEL,
-			CEL:   &orgv1.CELRule{Expression: fmt.Sprintf("object.metadata.name.size() %% %d != 0", i+2), Message: msg},
-			Match: &orgv1.RuleMatch{Kinds: []orgv1.Kind{orgv1.KindTeam}}})
+		rules = append(rules, builders.MakeCELRule(fmt.Sprintf("r%d", i), fmt.Sprintf("object.metadata.name.size() %% %d != 0", i+2), msg).
+			MatchKinds(orgv1.KindTeam).Obj())
 	}
-	objs = append(objs, &orgv1.GovernancePolicy{ObjectMeta: objMeta("gov"), Spec: orgv1.GovernancePolicySpec{Rules: rules}})
+	objs = append(objs, builders.MakeGovernancePolicy("gov", ns).Rules(rules...).Obj())
 	for i := range 340 {
-		objs = append(objs, &orgv1.Team{ObjectMeta: objMeta(fmt.Sprintf("team-%0*d", 1+i%7, i)), Spec: orgv1.TeamSpec{Function: "IT", Type: "Department"}})
+		objs = append(objs, builders.MakeTeam(fmt.Sprintf("team-%0*d", 1+i%7, i), ns).Function("IT").Obj())
 	}
 	ev := judge(t, objs...)
 	reports := Build(ns, ev, nil, t0, Limits{})

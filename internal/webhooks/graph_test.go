@@ -17,6 +17,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
@@ -53,22 +54,10 @@ func fixture(t *testing.T) []client.Object {
 		}
 	}
 	objs = append(objs,
-		&orgv1.Team{
-			ObjectMeta: metav1.ObjectMeta{Namespace: "other", Name: "subsidiary"},
-			Spec:       orgv1.TeamSpec{Function: orgv1.TeamFunction("Marketing"), Type: orgv1.TeamType("BusinessUnit")},
-		},
-		&orgv1.Platform{
-			ObjectMeta: metav1.ObjectMeta{Namespace: "other", Name: "local-cms"},
-			Spec: orgv1.PlatformSpec{
-				Category:             orgv1.PlatformCategory("CMS"),
-				OwnerRef:             &orgv1.TeamRef{Name: "subsidiary"},
-				SteeringCommitteeRef: &orgv1.SteeringCommitteeRef{Name: "digital-experience-steering", Namespace: "acme"},
-			},
-		},
-		&orgv1.ResponsibilityMatrix{
-			ObjectMeta: metav1.ObjectMeta{Namespace: "other", Name: "cdp-local-raci"},
-			Spec:       orgv1.ResponsibilityMatrixSpec{PlatformRef: &orgv1.PlatformRef{Name: "customer-data-platform", Namespace: "acme"}},
-		},
+		builders.MakeTeam("subsidiary", "other").Type("BusinessUnit").Obj(),
+		builders.MakePlatform("local-cms", "other").Category("CMS").Owner("subsidiary").
+			Committee("acme/digital-experience-steering").Obj(),
+		builders.MakeResponsibilityMatrix("cdp-local-raci", "other").Platform("acme/customer-data-platform").Obj(),
 	)
 	return objs
 }
@@ -116,7 +105,7 @@ func view(g policy.Graph, e *policy.Engine, objs []client.Object) map[string]any
 		put("ResponsibilityMatrices/"+ns, g.ResponsibilityMatrices(ns))
 		put("GovernancePolicies/"+ns, g.GovernancePolicies(ns))
 		put("EvaluateNamespace/"+ns, e.EvaluateNamespace(g, ns, now))
-		for _, o := range append(slices.Clone(objs), &orgv1.Team{ObjectMeta: metav1.ObjectMeta{Name: "ghost"}}) {
+		for _, o := range append(slices.Clone(objs), builders.MakeTeam("ghost", "").Obj()) {
 			n := o.GetName()
 			put("Team/"+ns+"/"+n, g.Team(ns, n))
 			put("Platform/"+ns+"/"+n, g.Platform(ns, n))
@@ -212,7 +201,7 @@ func TestOverlayUpdate(t *testing.T) {
 // TestOverlayNewNamespace: the overlay adds the object's namespace.
 func TestOverlayNewNamespace(t *testing.T) {
 	objs := fixture(t)
-	team := &orgv1.Team{ObjectMeta: metav1.ObjectMeta{Namespace: "b-new", Name: "x"}}
+	team := builders.MakeTeam("x", "b-new").Obj()
 	got := withObject(memory(t, objs), team).Namespaces()
 	if want := []string{"acme", "b-new", "other"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Namespaces() = %v, want %v", got, want)

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 func TestCapWarnings(t *testing.T) {
@@ -69,9 +70,7 @@ func TestDenial(t *testing.T) {
 
 func TestDenying(t *testing.T) {
 	gp := func(name string, e orgv1.Enforcement, a orgv1.AdmissionAction) *orgv1.GovernancePolicy {
-		p := &orgv1.GovernancePolicy{}
-		p.Name, p.Spec.Enforcement, p.Spec.Admission = name, e, a
-		return p
+		return builders.MakeGovernancePolicy(name, "").Enforcement(e).Admission(a).Obj()
 	}
 	got := denying([]*orgv1.GovernancePolicy{
 		gp("enforce-deny", orgv1.EnforcementEnforce, orgv1.AdmissionDeny),
@@ -108,9 +107,7 @@ func (panickingReader) List(context.Context, client.ObjectList, ...client.ListOp
 // panics, the object is admitted with a warning that says it was not
 // checked, never denied.
 func TestFailsOpen(t *testing.T) {
-	p := &orgv1.Platform{}
-	p.Namespace, p.Name = "ns", "analytics"
-	p.Spec.OwnerRef = &orgv1.TeamRef{Name: "bi-team"}
+	p := builders.MakePlatform("analytics", "ns").Owner("bi-team").Obj()
 	for name, r := range map[string]client.Reader{"failing": failingReader{}, "panicking": panickingReader{}} {
 		a := &admitter{cache: r, live: r, engine: newEngine(t), now: func() time.Time { return now }}
 		for _, old := range []orgv1.Object{nil, p} {
