@@ -350,6 +350,7 @@ func TestIdleControllerWritesNothing(t *testing.T) {
 	// Wait until writes settle (other tests' namespaces may still converge),
 	// then count over an idle period.
 	writes := &env.Manager.StatusWrites
+	g.Expect(writes.Load()).NotTo(BeZero(), "the status writes so far were not counted")
 	g.Eventually(func() int64 {
 		before := writes.Load()
 		time.Sleep(time.Second)

@@ -112,6 +112,7 @@ func TestReports(t *testing.T) {
 	// selects) is reconciled, and nothing is written.
 	time.Sleep(time.Second) // let the creation's last events settle
 	writes, runs := m.ReportWrites.Load(), reconciles(t)
+	g.Expect(writes).NotTo(BeZero(), "the report's creation was not counted")
 	team := objs[0].(*orgv1.Team)
 	g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(team), team)).To(Succeed())
 	team.Labels = map[string]string{"cost-center": "42"}

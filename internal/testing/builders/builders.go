@@ -7,11 +7,12 @@
 //	builders.MakeGovernancePolicy("baseline", ns).Enforcement(orgv1.EnforcementEnforce).
 //		Rules(builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Obj()).Obj()
 //
-// A new wrapper holds the least a valid object needs: an Organization is
-// Hybrid, a Team a Marketing Department, a Platform a CRM. Methods that name
-// another object take "name" (in the object's own namespace) or
-// "namespace/name", as kubectl and orgplane's messages write them. Every
-// suite, unit or envtest, builds its objects here.
+// Every wrapper also sets Label, UID and Generation. A new wrapper holds the
+// least a valid object needs: an Organization is Hybrid, a Team a Marketing
+// Department, a Platform a CRM. Methods that name another object take "name"
+// (in the object's own namespace) or "namespace/name", as kubectl and
+// orgplane's messages write them. Every suite, unit or envtest, builds its
+// objects here.
 package builders
 
 import (
@@ -59,19 +60,33 @@ func teamRefs(refs []string) []orgv1.TeamRef {
 	return out
 }
 
-// meta sets what every wrapper's Label, UID and Generation set.
-type meta struct{ *metav1.ObjectMeta }
-
-func (m meta) label(key, value string) {
-	if m.Labels == nil {
-		m.Labels = map[string]string{}
-	}
-	m.Labels[key] = value
+// meta sets the metadata of the object that a wrapper W wraps. Every
+// wrapper embeds one, so that Label, UID and Generation are written once.
+type meta[W any] struct {
+	w W
+	m *metav1.ObjectMeta
 }
 
-func (m meta) uid(uid string) { m.UID = types.UID(uid) }
+// Label sets a label.
+func (b meta[W]) Label(key, value string) W {
+	if b.m.Labels == nil {
+		b.m.Labels = map[string]string{}
+	}
+	b.m.Labels[key] = value
+	return b.w
+}
 
-func (m meta) generation(g int64) { m.Generation = g }
+// UID sets metadata.uid, as the apiserver would.
+func (b meta[W]) UID(uid string) W {
+	b.m.UID = types.UID(uid)
+	return b.w
+}
+
+// Generation sets metadata.generation, as the apiserver would.
+func (b meta[W]) Generation(g int64) W {
+	b.m.Generation = g
+	return b.w
+}
 
 // EveryKind is one compliant object of each kind in namespace, as `kubectl
 // get orgplane` lists them: Organization "acme", Team "it", Platform "cdp"

@@ -3,11 +3,16 @@ package builders
 import orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 
 // SteeringCommitteeWrapper builds a SteeringCommittee.
-type SteeringCommitteeWrapper struct{ orgv1.SteeringCommittee }
+type SteeringCommitteeWrapper struct {
+	orgv1.SteeringCommittee
+	meta[*SteeringCommitteeWrapper]
+}
 
 // MakeSteeringCommittee is a committee with no members.
 func MakeSteeringCommittee(name, namespace string) *SteeringCommitteeWrapper {
-	return &SteeringCommitteeWrapper{orgv1.SteeringCommittee{ObjectMeta: objectMeta(name, namespace)}}
+	w := &SteeringCommitteeWrapper{SteeringCommittee: orgv1.SteeringCommittee{ObjectMeta: objectMeta(name, namespace)}}
+	w.meta = meta[*SteeringCommitteeWrapper]{w, &w.ObjectMeta}
+	return w
 }
 
 // Obj returns the SteeringCommittee.
@@ -42,11 +47,5 @@ func (w *SteeringCommitteeWrapper) Cadence(s string) *SteeringCommitteeWrapper {
 // Chair sets spec.chair.
 func (w *SteeringCommitteeWrapper) Chair(p orgv1.Person) *SteeringCommitteeWrapper {
 	w.Spec.Chair = &p
-	return w
-}
-
-// Label sets a label.
-func (w *SteeringCommitteeWrapper) Label(key, value string) *SteeringCommitteeWrapper {
-	meta{&w.ObjectMeta}.label(key, value)
 	return w
 }

@@ -3,11 +3,16 @@ package builders
 import orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 
 // ResponsibilityMatrixWrapper builds a ResponsibilityMatrix.
-type ResponsibilityMatrixWrapper struct{ orgv1.ResponsibilityMatrix }
+type ResponsibilityMatrixWrapper struct {
+	orgv1.ResponsibilityMatrix
+	meta[*ResponsibilityMatrixWrapper]
+}
 
 // MakeResponsibilityMatrix is a matrix of no platform and no activity.
 func MakeResponsibilityMatrix(name, namespace string) *ResponsibilityMatrixWrapper {
-	return &ResponsibilityMatrixWrapper{orgv1.ResponsibilityMatrix{ObjectMeta: objectMeta(name, namespace)}}
+	w := &ResponsibilityMatrixWrapper{ResponsibilityMatrix: orgv1.ResponsibilityMatrix{ObjectMeta: objectMeta(name, namespace)}}
+	w.meta = meta[*ResponsibilityMatrixWrapper]{w, &w.ObjectMeta}
+	return w
 }
 
 // Obj returns the ResponsibilityMatrix.
@@ -28,12 +33,6 @@ func (w *ResponsibilityMatrixWrapper) Platform(platform string) *ResponsibilityM
 // Activities adds activities (see MakeActivity).
 func (w *ResponsibilityMatrixWrapper) Activities(as ...orgv1.Activity) *ResponsibilityMatrixWrapper {
 	w.Spec.Activities = append(w.Spec.Activities, as...)
-	return w
-}
-
-// Label sets a label.
-func (w *ResponsibilityMatrixWrapper) Label(key, value string) *ResponsibilityMatrixWrapper {
-	meta{&w.ObjectMeta}.label(key, value)
 	return w
 }
 

@@ -3,14 +3,19 @@ package builders
 import orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 
 // OrganizationWrapper builds an Organization.
-type OrganizationWrapper struct{ orgv1.Organization }
+type OrganizationWrapper struct {
+	orgv1.Organization
+	meta[*OrganizationWrapper]
+}
 
 // MakeOrganization is a Hybrid organization.
 func MakeOrganization(name, namespace string) *OrganizationWrapper {
-	return &OrganizationWrapper{orgv1.Organization{
+	w := &OrganizationWrapper{Organization: orgv1.Organization{
 		ObjectMeta: objectMeta(name, namespace),
 		Spec:       orgv1.OrganizationSpec{Model: orgv1.ModelHybrid},
 	}}
+	w.meta = meta[*OrganizationWrapper]{w, &w.ObjectMeta}
+	return w
 }
 
 // Obj returns the Organization.
@@ -37,11 +42,5 @@ func (w *OrganizationWrapper) Martech(m orgv1.MartechModel) *OrganizationWrapper
 // Executive adds an executive.
 func (w *OrganizationWrapper) Executive(role string, p orgv1.Person) *OrganizationWrapper {
 	w.Spec.Executives = append(w.Spec.Executives, orgv1.Executive{Role: role, Person: p})
-	return w
-}
-
-// Label sets a label.
-func (w *OrganizationWrapper) Label(key, value string) *OrganizationWrapper {
-	meta{&w.ObjectMeta}.label(key, value)
 	return w
 }

@@ -3,14 +3,19 @@ package builders
 import orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 
 // PlatformWrapper builds a Platform.
-type PlatformWrapper struct{ orgv1.Platform }
+type PlatformWrapper struct {
+	orgv1.Platform
+	meta[*PlatformWrapper]
+}
 
 // MakePlatform is a CRM, with no owner.
 func MakePlatform(name, namespace string) *PlatformWrapper {
-	return &PlatformWrapper{orgv1.Platform{
+	w := &PlatformWrapper{Platform: orgv1.Platform{
 		ObjectMeta: objectMeta(name, namespace),
 		Spec:       orgv1.PlatformSpec{Category: "CRM"},
 	}}
+	w.meta = meta[*PlatformWrapper]{w, &w.ObjectMeta}
+	return w
 }
 
 // Obj returns the Platform.
@@ -84,17 +89,5 @@ func (w *PlatformWrapper) PrivacyOwner(p orgv1.Person) *PlatformWrapper {
 // RoadmapOwner sets spec.roadmapOwner.
 func (w *PlatformWrapper) RoadmapOwner(p orgv1.Person) *PlatformWrapper {
 	w.Spec.RoadmapOwner = &p
-	return w
-}
-
-// Label sets a label.
-func (w *PlatformWrapper) Label(key, value string) *PlatformWrapper {
-	meta{&w.ObjectMeta}.label(key, value)
-	return w
-}
-
-// UID sets metadata.uid, as the apiserver would.
-func (w *PlatformWrapper) UID(uid string) *PlatformWrapper {
-	meta{&w.ObjectMeta}.uid(uid)
 	return w
 }

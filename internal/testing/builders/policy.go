@@ -7,12 +7,17 @@ import (
 )
 
 // GovernancePolicyWrapper builds a GovernancePolicy.
-type GovernancePolicyWrapper struct{ orgv1.GovernancePolicy }
+type GovernancePolicyWrapper struct {
+	orgv1.GovernancePolicy
+	meta[*GovernancePolicyWrapper]
+}
 
 // MakeGovernancePolicy is a policy of no rule, with the schema's defaults
 // left to the apiserver (Audit; admission Warn).
 func MakeGovernancePolicy(name, namespace string) *GovernancePolicyWrapper {
-	return &GovernancePolicyWrapper{orgv1.GovernancePolicy{ObjectMeta: objectMeta(name, namespace)}}
+	w := &GovernancePolicyWrapper{GovernancePolicy: orgv1.GovernancePolicy{ObjectMeta: objectMeta(name, namespace)}}
+	w.meta = meta[*GovernancePolicyWrapper]{w, &w.ObjectMeta}
+	return w
 }
 
 // Obj returns the GovernancePolicy.
@@ -33,12 +38,6 @@ func (w *GovernancePolicyWrapper) Admission(a orgv1.AdmissionAction) *Governance
 // Rules adds rules (see MakeRule).
 func (w *GovernancePolicyWrapper) Rules(rs ...orgv1.Rule) *GovernancePolicyWrapper {
 	w.Spec.Rules = append(w.Spec.Rules, rs...)
-	return w
-}
-
-// Label sets a label.
-func (w *GovernancePolicyWrapper) Label(key, value string) *GovernancePolicyWrapper {
-	meta{&w.ObjectMeta}.label(key, value)
 	return w
 }
 

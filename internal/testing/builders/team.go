@@ -9,14 +9,19 @@ import (
 )
 
 // TeamWrapper builds a Team.
-type TeamWrapper struct{ orgv1.Team }
+type TeamWrapper struct {
+	orgv1.Team
+	meta[*TeamWrapper]
+}
 
 // MakeTeam is a Marketing Department.
 func MakeTeam(name, namespace string) *TeamWrapper {
-	return &TeamWrapper{orgv1.Team{
+	w := &TeamWrapper{Team: orgv1.Team{
 		ObjectMeta: objectMeta(name, namespace),
 		Spec:       orgv1.TeamSpec{Function: "Marketing", Type: "Department"},
 	}}
+	w.meta = meta[*TeamWrapper]{w, &w.ObjectMeta}
+	return w
 }
 
 // Obj returns the Team.
@@ -71,23 +76,5 @@ func (w *TeamWrapper) Members(ps ...orgv1.Person) *TeamWrapper {
 // ExpiresAt sets spec.expiresAt.
 func (w *TeamWrapper) ExpiresAt(t time.Time) *TeamWrapper {
 	w.Spec.ExpiresAt = &metav1.Time{Time: t}
-	return w
-}
-
-// Label sets a label.
-func (w *TeamWrapper) Label(key, value string) *TeamWrapper {
-	meta{&w.ObjectMeta}.label(key, value)
-	return w
-}
-
-// UID sets metadata.uid, as the apiserver would.
-func (w *TeamWrapper) UID(uid string) *TeamWrapper {
-	meta{&w.ObjectMeta}.uid(uid)
-	return w
-}
-
-// Generation sets metadata.generation, as the apiserver would.
-func (w *TeamWrapper) Generation(g int64) *TeamWrapper {
-	meta{&w.ObjectMeta}.generation(g)
 	return w
 }

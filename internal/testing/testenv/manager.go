@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -13,8 +15,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -31,8 +31,8 @@ import (
 
 // Manager is a running manager with orgplane's field indexes and
 // reconcilers, and its webhooks when the environment installed them
-// (WithWebhooks), on a scheme of its own as main's. Its client counts what
-// it writes.
+// (WithWebhooks), on a scheme of its own as main's. What it writes is
+// counted.
 type Manager struct {
 	ctrl.Manager
 	// StatusWrites counts its writes of a status subresource.
@@ -143,6 +143,7 @@ func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, er
 		return nil, "", err
 	}
 	cfg := rest.CopyConfig(e.Config)
+	cfg.WrapTransport = m.countWrites
 	if o.qps != 0 {
 		cfg.QPS, cfg.Burst = o.qps, o.burst
 	}
@@ -153,13 +154,6 @@ func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, er
 		// A process may start several managers, each with the same
 		// controllers.
 		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-		NewClient: func(cfg *rest.Config, opts client.Options) (client.Client, error) {
-			c, err := client.NewWithWatch(cfg, opts)
-			if err != nil {
-				return nil, err
-			}
-			return interceptor.NewClient(c, m.countWrites()), nil
-		},
 	}
 	if o.logger != nil {
 		opts.Logger = *o.logger
@@ -223,42 +217,23 @@ func (m *Manager) Stop() error {
 	return <-m.done
 }
 
-// countWrites counts status and report writes into m.
-func (m *Manager) countWrites() interceptor.Funcs {
-	report := func(obj client.Object) {
-		switch obj.(type) {
-		case *v1alpha2.PolicyReport, *openreportsv1alpha1.Report:
-			m.ReportWrites.Add(1)
+// countWrites counts m's writes, as they reach the apiserver: of a status
+// subresource, and of policy reports (either API).
+func (m *Manager) countWrites(rt http.RoundTripper) http.RoundTripper {
+	reports := []string{"/apis/" + v1alpha2.GroupVersion.Group + "/", "/apis/" + openreportsv1alpha1.GroupVersion.Group + "/"}
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		if req.Method != http.MethodGet {
+			switch p := req.URL.Path; {
+			case strings.HasSuffix(p, "/status"):
+				m.StatusWrites.Add(1)
+			case strings.HasPrefix(p, reports[0]), strings.HasPrefix(p, reports[1]):
+				m.ReportWrites.Add(1)
+			}
 		}
-	}
-	return interceptor.Funcs{
-		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
-			report(obj)
-			return c.Create(ctx, obj, opts...)
-		},
-		Update: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.UpdateOption) error {
-			report(obj)
-			return c.Update(ctx, obj, opts...)
-		},
-		Patch: func(ctx context.Context, c client.WithWatch, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
-			report(obj)
-			return c.Patch(ctx, obj, patch, opts...)
-		},
-		Delete: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.DeleteOption) error {
-			report(obj)
-			return c.Delete(ctx, obj, opts...)
-		},
-		DeleteAllOf: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.DeleteAllOfOption) error {
-			report(obj)
-			return c.DeleteAllOf(ctx, obj, opts...)
-		},
-		SubResourceUpdate: func(ctx context.Context, c client.Client, sub string, obj client.Object, opts ...client.SubResourceUpdateOption) error {
-			m.StatusWrites.Add(1)
-			return c.SubResource(sub).Update(ctx, obj, opts...)
-		},
-		SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
-			m.StatusWrites.Add(1)
-			return c.SubResource(sub).Patch(ctx, obj, patch, opts...)
-		},
-	}
+		return rt.RoundTrip(req)
+	})
 }
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
