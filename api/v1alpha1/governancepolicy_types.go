@@ -240,5 +240,5 @@ type GovernancePolicyList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&GovernancePolicy{}, &GovernancePolicyList{})
+	objectTypes = append(objectTypes, &GovernancePolicy{}, &GovernancePolicyList{})
 }

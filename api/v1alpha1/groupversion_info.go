@@ -7,17 +7,26 @@
 package v1alpha1
 
 import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/controller-runtime/pkg/scheme"
 )
 
 var (
 	// GroupVersion is the group and version of every orgplane kind.
 	GroupVersion = schema.GroupVersion{Group: "org.orgplane.io", Version: "v1alpha1"}
 
-	// SchemeBuilder registers the orgplane kinds with a runtime.Scheme.
-	SchemeBuilder = &scheme.Builder{GroupVersion: GroupVersion}
-
 	// AddToScheme adds the orgplane kinds to a runtime.Scheme.
-	AddToScheme = SchemeBuilder.AddToScheme
+	AddToScheme = schemeBuilder.AddToScheme
+
+	schemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
+
+	// objectTypes are the kinds' Go types, as each file registers them.
+	objectTypes []runtime.Object
 )
+
+func addKnownTypes(scheme *runtime.Scheme) error {
+	scheme.AddKnownTypes(GroupVersion, objectTypes...)
+	metav1.AddToGroupVersion(scheme, GroupVersion)
+	return nil
+}

@@ -1,10 +1,21 @@
 package v1alpha1
 
-import "sigs.k8s.io/controller-runtime/pkg/client"
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
 
 // KindGovernancePolicy names GovernancePolicies: the one kind that rules do
 // not judge, so it is not among Kind's enum.
 const KindGovernancePolicy Kind = "GovernancePolicy"
+
+// ObjectList is a list of one kind; it is a controller-runtime
+// ObjectList, which the API does not import.
+// +kubebuilder:object:generate=false
+type ObjectList interface {
+	metav1.ListInterface
+	runtime.Object
+}
 
 // KindType is one kind of the API, with how to make an empty object and an
 // empty list of it.
@@ -12,18 +23,18 @@ const KindGovernancePolicy Kind = "GovernancePolicy"
 type KindType struct {
 	Kind    Kind
 	New     func() Object
-	NewList func() client.ObjectList
+	NewList func() ObjectList
 }
 
 // Kinds lists every kind of the API: the one table that the controller's
 // watches and indexes, the plugin's readers and the tests range over.
 var Kinds = []KindType{
-	{KindOrganization, func() Object { return &Organization{} }, func() client.ObjectList { return &OrganizationList{} }},
-	{KindTeam, func() Object { return &Team{} }, func() client.ObjectList { return &TeamList{} }},
-	{KindPlatform, func() Object { return &Platform{} }, func() client.ObjectList { return &PlatformList{} }},
-	{KindSteeringCommittee, func() Object { return &SteeringCommittee{} }, func() client.ObjectList { return &SteeringCommitteeList{} }},
-	{KindResponsibilityMatrix, func() Object { return &ResponsibilityMatrix{} }, func() client.ObjectList { return &ResponsibilityMatrixList{} }},
-	{KindGovernancePolicy, func() Object { return &GovernancePolicy{} }, func() client.ObjectList { return &GovernancePolicyList{} }},
+	{KindOrganization, func() Object { return &Organization{} }, func() ObjectList { return &OrganizationList{} }},
+	{KindTeam, func() Object { return &Team{} }, func() ObjectList { return &TeamList{} }},
+	{KindPlatform, func() Object { return &Platform{} }, func() ObjectList { return &PlatformList{} }},
+	{KindSteeringCommittee, func() Object { return &SteeringCommittee{} }, func() ObjectList { return &SteeringCommitteeList{} }},
+	{KindResponsibilityMatrix, func() Object { return &ResponsibilityMatrix{} }, func() ObjectList { return &ResponsibilityMatrixList{} }},
+	{KindGovernancePolicy, func() Object { return &GovernancePolicy{} }, func() ObjectList { return &GovernancePolicyList{} }},
 }
 
 // KindOf names the kind of obj, when it is one of the API's.

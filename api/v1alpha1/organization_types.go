@@ -143,5 +143,5 @@ type OrganizationList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Organization{}, &OrganizationList{})
+	objectTypes = append(objectTypes, &Organization{}, &OrganizationList{})
 }

@@ -151,5 +151,5 @@ type PlatformList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Platform{}, &PlatformList{})
+	objectTypes = append(objectTypes, &Platform{}, &PlatformList{})
 }

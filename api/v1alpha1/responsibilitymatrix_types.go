@@ -91,5 +91,5 @@ type ResponsibilityMatrixList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&ResponsibilityMatrix{}, &ResponsibilityMatrixList{})
+	objectTypes = append(objectTypes, &ResponsibilityMatrix{}, &ResponsibilityMatrixList{})
 }

@@ -95,5 +95,5 @@ type SteeringCommitteeList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&SteeringCommittee{}, &SteeringCommitteeList{})
+	objectTypes = append(objectTypes, &SteeringCommittee{}, &SteeringCommitteeList{})
 }

@@ -127,5 +127,5 @@ type TeamList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Team{}, &TeamList{})
+	objectTypes = append(objectTypes, &Team{}, &TeamList{})
 }

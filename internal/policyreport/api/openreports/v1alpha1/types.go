@@ -14,8 +14,8 @@ package v1alpha1
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/controller-runtime/pkg/scheme"
 
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
 )
@@ -24,12 +24,20 @@ var (
 	// GroupVersion is openreports.io/v1alpha1.
 	GroupVersion = schema.GroupVersion{Group: "openreports.io", Version: "v1alpha1"}
 
-	// SchemeBuilder registers Report with a runtime.Scheme.
-	SchemeBuilder = &scheme.Builder{GroupVersion: GroupVersion}
-
 	// AddToScheme adds Report to a runtime.Scheme.
-	AddToScheme = SchemeBuilder.AddToScheme
+	AddToScheme = schemeBuilder.AddToScheme
+
+	schemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
+
+	// objectTypes are the kinds' Go types, as each file registers them.
+	objectTypes []runtime.Object
 )
+
+func addKnownTypes(scheme *runtime.Scheme) error {
+	scheme.AddKnownTypes(GroupVersion, objectTypes...)
+	metav1.AddToGroupVersion(scheme, GroupVersion)
+	return nil
+}
 
 // StatusFilter is a result outcome a report generator may restrict itself to.
 // +kubebuilder:validation:Enum=pass;fail;warn;error;skip
@@ -96,5 +104,5 @@ type ReportList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Report{}, &ReportList{})
+	objectTypes = append(objectTypes, &Report{}, &ReportList{})
 }

@@ -15,20 +15,28 @@ package v1alpha2
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/controller-runtime/pkg/scheme"
 )
 
 var (
 	// GroupVersion is wgpolicyk8s.io/v1alpha2.
 	GroupVersion = schema.GroupVersion{Group: "wgpolicyk8s.io", Version: "v1alpha2"}
 
-	// SchemeBuilder registers PolicyReport with a runtime.Scheme.
-	SchemeBuilder = &scheme.Builder{GroupVersion: GroupVersion}
-
 	// AddToScheme adds PolicyReport to a runtime.Scheme.
-	AddToScheme = SchemeBuilder.AddToScheme
+	AddToScheme = schemeBuilder.AddToScheme
+
+	schemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
+
+	// objectTypes are the kinds' Go types, as each file registers them.
+	objectTypes []runtime.Object
 )
+
+func addKnownTypes(scheme *runtime.Scheme) error {
+	scheme.AddKnownTypes(GroupVersion, objectTypes...)
+	metav1.AddToGroupVersion(scheme, GroupVersion)
+	return nil
+}
 
 // Result values.
 const (
@@ -148,5 +156,5 @@ type PolicyReportList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&PolicyReport{}, &PolicyReportList{})
+	objectTypes = append(objectTypes, &PolicyReport{}, &PolicyReportList{})
 }
