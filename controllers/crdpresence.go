@@ -65,11 +65,11 @@ func (p *crdPresence) watchCRD(b *builder.Builder) *builder.Builder {
 }
 
 // start hands p the controller that runs the watch on the API's objects.
-func (p *crdPresence) start(c controller.Controller) {
+func (p *crdPresence) start(ctx context.Context, c controller.Controller) {
 	p.mu.Lock()
 	p.ctrl = c
 	p.mu.Unlock()
-	p.syncWatch()
+	p.syncWatch(ctx)
 }
 
 // served tells whether the API was served at the latest look.
@@ -78,7 +78,7 @@ func (p *crdPresence) served() bool { return p.available.Load() }
 // syncWatch starts or stops the watch on the API's objects as the CRD comes
 // and goes, after the latest probe: calls that race settle on the current
 // state. Before start it does nothing.
-func (p *crdPresence) syncWatch() {
+func (p *crdPresence) syncWatch(ctx context.Context) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	on := p.available.Load()
@@ -86,7 +86,7 @@ func (p *crdPresence) syncWatch() {
 		return
 	}
 	if !on {
-		if err := p.cache.RemoveInformer(context.Background(), p.objects); err != nil {
+		if err := p.cache.RemoveInformer(ctx, p.objects); err != nil {
 			p.log.Error(err, "stopping the watch on "+p.noun+"s", "crd", p.crd)
 		}
 		p.watching = false
@@ -117,15 +117,15 @@ func (p *crdPresence) probe(ctx context.Context) (became bool) {
 	case err == nil:
 		if !p.available.Swap(true) {
 			// Not inline: probe also runs during setup, and starting a
-			// watch must not hold up a reconcile.
-			go p.syncWatch()
+			// watch must not hold up a reconcile (nor end with it).
+			go p.syncWatch(context.WithoutCancel(ctx))
 			if p.absent.Swap(false) {
 				p.log.Info("the "+p.noun+" CRD is installed now: writing "+p.noun+"s", "crd", p.crd)
 			}
 			return true
 		}
 	case p.missing(err):
-		p.gone()
+		p.gone(ctx)
 	default:
 		p.log.V(1).Info("cannot tell yet whether the "+p.noun+" CRD is installed", "crd", p.crd, "error", err.Error())
 	}
@@ -141,9 +141,9 @@ func (p *crdPresence) missing(err error) bool {
 }
 
 // gone records that the CRD is missing, logging it once.
-func (p *crdPresence) gone() {
+func (p *crdPresence) gone(ctx context.Context) {
 	if p.available.Swap(false) {
-		go p.syncWatch()
+		go p.syncWatch(context.WithoutCancel(ctx))
 	}
 	if !p.absent.Swap(true) {
 		p.log.Info("the "+p.noun+" CRD is not installed: writing no "+p.noun+"s until it is (kubectl apply -k "+p.install+")",
@@ -161,7 +161,7 @@ func (p *crdPresence) going(ctx context.Context, reader client.Reader) (bool, er
 	err := reader.Get(ctx, client.ObjectKey{Name: p.crd}, crd)
 	switch {
 	case apierrors.IsNotFound(err) || err == nil && crd.DeletionTimestamp != nil:
-		p.gone()
+		p.gone(ctx)
 		return true, nil
 	case err != nil:
 		return false, err

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -27,7 +27,6 @@ import (
 	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/policyreport"
-	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
 )
 
@@ -35,72 +34,9 @@ import (
 // +kubebuilder:rbac:groups=openreports.io,resources=reports,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=apiextensions.k8s.io,resources=customresourcedefinitions,verbs=get;list;watch
 
-// The report APIs the controller can write (Options.ReportAPI, the
-// manager's --report-api flag).
-const (
-	// ReportAPIPolicyReport writes wg-policy PolicyReports
-	// (wgpolicyk8s.io/v1alpha2), the manager's default.
-	ReportAPIPolicyReport = "wgpolicyk8s.io"
-	// ReportAPIOpenReports writes OpenReports Reports (openreports.io/v1alpha1).
-	ReportAPIOpenReports = "openreports.io"
-	// ReportAPINone writes no reports; so does "".
-	ReportAPINone = "none"
-)
-
 // reportRequestName names every request of the report reconciler, which is
 // keyed by namespace.
 const reportRequestName = "orgplane-policy-reports"
-
-// reportAPI is one report shape: its CRD and how its objects hold content.
-type reportAPI struct {
-	name      string // the ReportAPI value
-	crd       string // the CRD's name
-	install   string // where its CRD is shipped
-	addScheme func(*runtime.Scheme) error
-	newObj    func() client.Object
-	newList   func() client.ObjectList
-	items     func(client.ObjectList) []client.Object
-	// content points into a report's source (nil where the shape has
-	// none at the top), summary and results.
-	content func(client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult)
-}
-
-var reportAPIs = map[string]reportAPI{
-	ReportAPIPolicyReport: {
-		name: ReportAPIPolicyReport, crd: "policyreports.wgpolicyk8s.io", install: "config/policyreport",
-		addScheme: v1alpha2.AddToScheme,
-		newObj:    func() client.Object { return &v1alpha2.PolicyReport{} },
-		newList:   func() client.ObjectList { return &v1alpha2.PolicyReportList{} },
-		items: func(l client.ObjectList) []client.Object {
-			var out []client.Object
-			for i := range l.(*v1alpha2.PolicyReportList).Items {
-				out = append(out, &l.(*v1alpha2.PolicyReportList).Items[i])
-			}
-			return out
-		},
-		content: func(o client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult) {
-			r := o.(*v1alpha2.PolicyReport)
-			return nil, &r.Summary, &r.Results
-		},
-	},
-	ReportAPIOpenReports: {
-		name: ReportAPIOpenReports, crd: "reports.openreports.io", install: "config/openreports",
-		addScheme: openreportsv1alpha1.AddToScheme,
-		newObj:    func() client.Object { return &openreportsv1alpha1.Report{} },
-		newList:   func() client.ObjectList { return &openreportsv1alpha1.ReportList{} },
-		items: func(l client.ObjectList) []client.Object {
-			var out []client.Object
-			for i := range l.(*openreportsv1alpha1.ReportList).Items {
-				out = append(out, &l.(*openreportsv1alpha1.ReportList).Items[i])
-			}
-			return out
-		},
-		content: func(o client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult) {
-			r := o.(*openreportsv1alpha1.Report)
-			return &r.Source, &r.Summary, &r.Results
-		},
-	},
-}
 
 // reportReconciler keeps the policy reports of one namespace (the request's
 // namespace) in step with the engine's judgements: one result per judged
@@ -140,32 +76,14 @@ func setupReports(mgr ctrl.Manager, d *deps, f *fanout, opts Options) error {
 	if !ok {
 		return fmt.Errorf("unknown report API %q: want %s, %s or %s", opts.ReportAPI, ReportAPIPolicyReport, ReportAPIOpenReports, ReportAPINone)
 	}
-	if err := api.addScheme(mgr.GetScheme()); err != nil {
-		return err
-	}
-	gvk, err := apiutil.GVKForObject(api.newObj(), mgr.GetScheme())
+	r, err := newReportReconciler(mgr, d, api)
 	if err != nil {
 		return err
 	}
-	reports := &metav1.PartialObjectMetadata{}
-	reports.SetGroupVersionKind(gvk)
-	r := &reportReconciler{
-		deps:   d,
-		api:    api,
-		client: mgr.GetClient(),
-		reader: mgr.GetAPIReader(),
-		limits: policyreport.DefaultLimits,
-		found:  make(chan event.TypedGenericEvent[string]),
-		crd: &crdPresence{
-			noun: "report", crd: api.crd, install: api.install, newList: api.newList,
-			reader: mgr.GetAPIReader(), cache: mgr.GetCache(), log: mgr.GetLogger().WithName("policyreport").WithValues("api", api.name),
-			objects: reports, watch: watchReports(mgr.GetCache()),
-		},
-	}
 	// Detect the CRD now, so that its absence is logged at startup.
-	pctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	r.crd.probe(pctx)
-	cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r.crd.probe(ctx)
 
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("policyreport").
@@ -180,8 +98,36 @@ func setupReports(mgr ctrl.Manager, d *deps, f *fanout, opts Options) error {
 	if err != nil {
 		return err
 	}
-	r.crd.start(c)
+	r.crd.start(ctx, c)
 	return nil
+}
+
+// newReportReconciler makes the reconciler of an API's reports, with the
+// presence of their CRD and the watch on them (metadata only) that runs
+// while it is served.
+func newReportReconciler(mgr ctrl.Manager, d *deps, api reportAPI) (*reportReconciler, error) {
+	if err := api.addScheme(mgr.GetScheme()); err != nil {
+		return nil, err
+	}
+	gvk, err := apiutil.GVKForObject(api.newObj(), mgr.GetScheme())
+	if err != nil {
+		return nil, err
+	}
+	reports := &metav1.PartialObjectMetadata{}
+	reports.SetGroupVersionKind(gvk)
+	return &reportReconciler{
+		deps:   d,
+		api:    api,
+		client: mgr.GetClient(),
+		reader: mgr.GetAPIReader(),
+		limits: policyreport.DefaultLimits,
+		found:  make(chan event.TypedGenericEvent[string]),
+		crd: &crdPresence{
+			noun: "report", crd: api.crd, install: api.install, newList: api.newList,
+			reader: mgr.GetAPIReader(), cache: mgr.GetCache(), log: mgr.GetLogger().WithName("policyreport").WithValues("api", api.name),
+			objects: reports, watch: watchReports(mgr.GetCache()),
+		},
+	}, nil
 }
 
 // reportTampered passes the events that can leave a report orgplane wrote
@@ -248,6 +194,14 @@ func (r *reportReconciler) namespaces(imp policy.Impact) []reconcile.Request {
 	return reqs
 }
 
+// errCRDGone stops a reconcile, quietly, that found the report CRD gone:
+// crdPresence has noted it, and reconcileCRD reports every namespace once
+// it is back.
+var errCRDGone = errors.New("the report CRD is gone")
+
+// Reconcile writes the reports of the request's namespace: it evaluates the
+// namespace, lists the reports there, writes those that changed and deletes
+// those no longer needed.
 func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
 	if req == crdRequest {
 		return r.reconcileCRD(ctx)
@@ -258,22 +212,44 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 	if going, err := r.crd.going(ctx, r.crd.cache); going || err != nil {
 		return reconcile.Result{}, err
 	}
-	ns := req.Namespace
-	now := r.deps.now()
+	ns, now := req.Namespace, r.deps.now()
 	g := cachegraph.New(ctx, r.deps.reader)
 	ev := r.deps.engine.EvaluateNamespace(g, ns, now)
-	holds := len(ev.Objects) > 0 || len(ev.Policies) > 0
 	if err := g.Err(); err != nil {
 		return reconcile.Result{}, err
 	}
+	existing, previous, err := r.list(ctx, ns)
+	var requeue bool
+	if err == nil {
+		var want []policyreport.Report
+		if len(ev.Objects) > 0 || len(ev.Policies) > 0 {
+			want = policyreport.Build(ns, ev, previous, now, r.limits)
+		}
+		requeue, err = r.write(ctx, ns, want, existing)
+	}
+	if errors.Is(err, errCRDGone) {
+		return reconcile.Result{}, nil
+	}
+	// What write left in existing are parts the namespace no longer needs.
+	if err := errors.Join(err, r.prune(ctx, existing)); err != nil {
+		return reconcile.Result{}, err
+	}
+	if requeue {
+		return reconcile.Result{RequeueAfter: time.Second}, nil
+	}
+	return r.deps.requeueAt(ev.RequeueAt), nil
+}
 
+// list reads orgplane's reports in ns from the apiserver, by name, and the
+// results they hold.
+func (r *reportReconciler) list(ctx context.Context, ns string) (map[string]client.Object, []v1alpha2.PolicyReportResult, error) {
 	list := r.api.newList()
 	if err := r.reader.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{policyreport.LabelManagedBy: policyreport.ManagedBy}); err != nil {
 		if r.crd.missing(err) {
-			r.crd.gone()
-			return reconcile.Result{}, nil
+			r.crd.gone(ctx)
+			return nil, nil, errCRDGone
 		}
-		return reconcile.Result{}, err
+		return nil, nil, err
 	}
 	existing := map[string]client.Object{}
 	var previous []v1alpha2.PolicyReportResult
@@ -282,13 +258,14 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		_, _, results := r.api.content(o)
 		previous = append(previous, *results...)
 	}
+	return existing, previous, nil
+}
 
-	var want []policyreport.Report
-	if holds {
-		want = policyreport.Build(ns, ev, previous, now, r.limits)
-	}
+// write creates or updates each report of want that existing does not hold
+// as it is, and takes from existing every report of want. It asks for a
+// requeue when another writer got to a report first.
+func (r *reportReconciler) write(ctx context.Context, ns string, want []policyreport.Report, existing map[string]client.Object) (requeue bool, err error) {
 	var errs []error
-	requeue := false
 	for _, rep := range want {
 		cur, ok := existing[rep.Name]
 		delete(existing, rep.Name)
@@ -298,14 +275,13 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		obj := cur
 		if !ok {
 			if going, err := r.crd.going(ctx, r.reader); going || err != nil {
-				return reconcile.Result{}, err
+				return false, cmp.Or(err, errCRDGone)
 			}
 			obj = r.api.newObj()
 			obj.SetNamespace(ns)
 			obj.SetName(rep.Name)
 		}
 		r.fill(obj, rep)
-		var err error
 		if ok {
 			err = r.client.Update(ctx, obj, client.FieldOwner(FieldManager))
 		} else {
@@ -313,8 +289,8 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		}
 		switch {
 		case err != nil && r.crd.missing(err) && !ok:
-			r.crd.gone()
-			return reconcile.Result{}, nil
+			r.crd.gone(ctx)
+			return false, errCRDGone
 		case apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err):
 			// Another writer got there first: try again, reading afresh.
 			requeue = true
@@ -322,24 +298,23 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 			errs = append(errs, err)
 		}
 	}
-	// What is left are parts the namespace no longer needs.
-	for _, stale := range existing {
-		errs = append(errs, client.IgnoreNotFound(r.client.Delete(ctx, stale)))
+	return requeue, errors.Join(errs...)
+}
+
+// prune deletes reports that are no longer needed.
+func (r *reportReconciler) prune(ctx context.Context, stale map[string]client.Object) error {
+	var errs []error
+	for _, o := range stale {
+		errs = append(errs, client.IgnoreNotFound(r.client.Delete(ctx, o)))
 	}
-	if err := errors.Join(errs...); err != nil {
-		return reconcile.Result{}, err
-	}
-	if requeue {
-		return reconcile.Result{RequeueAfter: time.Second}, nil
-	}
-	return r.deps.requeueAt(ev.RequeueAt), nil
+	return errors.Join(errs...)
 }
 
 // upToDate tells whether a report already holds rep, timestamps included
 // (Build keeps those of unchanged results).
 func (r *reportReconciler) upToDate(cur client.Object, rep policyreport.Report) bool {
-	source, summary, results := r.api.content(cur)
-	return (source == nil || *source == policyreport.Source) &&
+	src, summary, results := r.api.content(cur)
+	return (src == nil || *src == policyreport.Source) &&
 		hasAll(cur.GetLabels(), rep.Labels) && hasAll(cur.GetAnnotations(), rep.Annotations) &&
 		*summary == rep.Summary && equality.Semantic.DeepEqual(*results, rep.Results)
 }
@@ -349,9 +324,9 @@ func (r *reportReconciler) upToDate(cur client.Object, rep policyreport.Report) 
 func (r *reportReconciler) fill(obj client.Object, rep policyreport.Report) {
 	obj.SetLabels(merged(obj.GetLabels(), rep.Labels))
 	obj.SetAnnotations(merged(obj.GetAnnotations(), rep.Annotations))
-	source, summary, results := r.api.content(obj)
-	if source != nil {
-		*source = policyreport.Source
+	src, summary, results := r.api.content(obj)
+	if src != nil {
+		*src = policyreport.Source
 	}
 	*summary, *results = rep.Summary, rep.Results
 }

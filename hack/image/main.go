@@ -30,12 +30,15 @@ import (
 	"github.com/orgplane/orgplane/internal/image"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run runs the command of os.Args and returns the exit code.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: image build|push [flags] (-h for each)")
-		os.Exit(2)
+		return 2
 	}
 	var err error
 	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
@@ -45,12 +48,13 @@ func main() {
 		err = push(ctx, args)
 	default:
 		fmt.Fprintf(os.Stderr, "image: unknown command %q: want build or push\n", cmd)
-		os.Exit(2)
+		return 2
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "image:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 func build(ctx context.Context, args []string) error {

@@ -239,8 +239,7 @@ func writeChecksums(dist string) error {
 		}
 		h := sha256.New()
 		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
+		if err := errors.Join(err, f.Close()); err != nil {
 			return err
 		}
 		lines = append(lines, hex.EncodeToString(h.Sum(nil))+"  "+d.Name())

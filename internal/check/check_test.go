@@ -340,5 +340,6 @@ func validSARIF(data []byte) (*sarif.Report, error) {
 	for _, run := range log.Runs {
 		run.NewlineSequences = []string{"\r\n", "\n"}
 	}
-	return log, log.Validate()
+	err = log.Validate()
+	return log, err
 }

@@ -91,8 +91,7 @@ func WriteArchive(file string, idx v1.ImageIndex, ref string, mtime time.Time) (
 		err = os.Rename(tmp, file)
 	}
 	if err != nil {
-		os.Remove(tmp)
-		return v1.Hash{}, err
+		return v1.Hash{}, errors.Join(err, os.Remove(tmp))
 	}
 	return idx.Digest()
 }
@@ -124,24 +123,25 @@ func dockerManifest(idx v1.ImageIndex, ref string) ([]byte, error) {
 
 func blobPath(h v1.Hash) string { return path.Join("blobs", h.Algorithm, h.Hex) }
 
-// readTree reads every folder and file under dir, in lexical order.
-func readTree(dir string) ([]file, error) {
-	var files []file
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == dir {
+// readTree reads every folder and file under dir, in lexical order, never
+// following a link out of it.
+func readTree(dir string) (files []file, err error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, root.Close()) }()
+	tree := root.FS()
+	err = fs.WalkDir(tree, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == "." {
 			return err
 		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			files = append(files, file{name: rel + "/", mode: 0o755})
+			files = append(files, file{name: p + "/", mode: 0o755})
 			return nil
 		}
-		data, err := os.ReadFile(p)
-		files = append(files, file{name: rel, mode: 0o644, data: data})
+		data, err := fs.ReadFile(tree, p)
+		files = append(files, file{name: p, mode: 0o644, data: data})
 		return err
 	})
 	return files, err
@@ -178,12 +178,20 @@ func OpenArchive(file, dir string) (v1.ImageIndex, string, error) {
 // their modes, and returns their headers. It refuses names that would leave
 // dir and every other type of entry: neither the archive nor the image has
 // any.
-func Untar(r io.Reader, dir string) ([]*tar.Header, error) {
-	var hdrs []*tar.Header
+func Untar(r io.Reader, dir string) (hdrs []*tar.Header, err error) {
+	// Every write goes through root, which no name or link can leave.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, root.Close()) }()
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return hdrs, nil
 		}
 		if err != nil {
@@ -192,12 +200,12 @@ func Untar(r io.Reader, dir string) ([]*tar.Header, error) {
 		if !filepath.IsLocal(hdr.Name) {
 			return nil, fmt.Errorf("entry %q: outside the tree", hdr.Name)
 		}
-		target, mode := filepath.Join(dir, hdr.Name), os.FileMode(hdr.Mode).Perm()
+		entry, mode := filepath.FromSlash(hdr.Name), os.FileMode(hdr.Mode).Perm()
 		switch hdr.Typeflag {
 		case tar.TypeDir:
-			err = errors.Join(os.MkdirAll(target, mode), os.Chmod(target, mode))
+			err = errors.Join(root.MkdirAll(entry, mode), root.Chmod(entry, mode))
 		case tar.TypeReg:
-			err = writeFile(target, mode, tr)
+			err = writeFile(root, entry, mode, tr)
 		default:
 			err = fmt.Errorf("entry %q: type %c: want only folders and regular files", hdr.Name, hdr.Typeflag)
 		}
@@ -208,15 +216,15 @@ func Untar(r io.Reader, dir string) ([]*tar.Header, error) {
 	}
 }
 
-func writeFile(target string, mode os.FileMode, r io.Reader) error {
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+func writeFile(root *os.Root, target string, mode os.FileMode, r io.Reader) error {
+	if err := root.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
+	f, err := root.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
 	if err != nil {
 		return err
 	}
 	_, err = io.Copy(f, r)
 	// Chmod: the umask narrowed OpenFile's mode.
-	return errors.Join(err, f.Close(), os.Chmod(target, mode))
+	return errors.Join(err, f.Close(), root.Chmod(target, mode))
 }

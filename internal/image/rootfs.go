@@ -17,7 +17,7 @@ import (
 // files, nonroot (65532) to run as. No shell exists; /sbin/nologin is only a
 // name.
 const (
-	passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"
+	passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n" //nolint:gosec // G101: /etc/passwd's format holds no password ("x": see the absent shadow file)
 	group  = "root:x:0:\nnonroot:x:65532:\n"
 )
 

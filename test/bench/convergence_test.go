@@ -107,7 +107,11 @@ func BenchmarkConvergence(b *testing.B) {
 
 func runConvergence(b *testing.B, teams, workers int, qps float32, burst int) {
 	m := env.NewManager(b, testenv.WithConcurrency(workers), testenv.WithClientLimits(qps, burst))
-	defer m.Stop()
+	defer func() {
+		if err := m.Stop(); err != nil {
+			b.Errorf("manager: %v", err)
+		}
+	}()
 	ctx := context.Background()
 	ns := env.Namespace(b, "bench-")
 	objs := orgOf(ns, teams)

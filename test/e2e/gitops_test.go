@@ -148,7 +148,7 @@ func argoHealth(t *testing.T, obj map[string]any) (string, string) {
 	return ret.RawGetString("status").String(), ret.RawGetString("message").String()
 }
 
-func toLua(L *lua.LState, v any) lua.LValue {
+func toLua(state *lua.LState, v any) lua.LValue {
 	switch v := v.(type) {
 	case nil:
 		return lua.LNil
@@ -161,15 +161,15 @@ func toLua(L *lua.LState, v any) lua.LValue {
 	case float64:
 		return lua.LNumber(v)
 	case []any:
-		tbl := L.NewTable()
+		tbl := state.NewTable()
 		for _, e := range v {
-			tbl.Append(toLua(L, e))
+			tbl.Append(toLua(state, e))
 		}
 		return tbl
 	case map[string]any:
-		tbl := L.NewTable()
+		tbl := state.NewTable()
 		for k, e := range v {
-			tbl.RawSetString(k, toLua(L, e))
+			tbl.RawSetString(k, toLua(state, e))
 		}
 		return tbl
 	}

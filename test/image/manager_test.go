@@ -366,9 +366,8 @@ func (m *manager) stop(t *testing.T) {
 			t.Errorf("the manager exited on SIGTERM: %v", err)
 		}
 	case <-time.After(grace):
-		_ = m.cmd.Process.Kill()
-		<-m.done
-		t.Errorf("the manager did not exit within %s of SIGTERM", grace)
+		kill := m.cmd.Process.Kill()
+		t.Errorf("the manager did not exit within %s of SIGTERM (kill: %v; exit: %v)", grace, kill, <-m.done)
 	}
 	m.done = nil
 }

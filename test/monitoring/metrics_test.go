@@ -72,7 +72,7 @@ func selectedMetrics(t *testing.T, queries []query) map[string][]string {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	// promqlcheck exits 1 when an expression fails, which is reported below.
-	if exit := (*exec.ExitError)(nil); err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+	if exit := (*exec.ExitError)(nil); err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
 		t.Fatalf("promqlcheck: %v\n%s", err, stderr.String())
 	}
 	named := map[string][]string{}
@@ -157,7 +157,7 @@ func scrape(g Gomega, token string, want int) map[string]*dto.MetricFamily {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // as the ServiceMonitor: self-signed
 	}}
-	req, err := http.NewRequest(http.MethodGet, env.Manager.MetricsURL, nil)
+	req, err := http.NewRequest(http.MethodGet, env.Manager.MetricsURL, http.NoBody)
 	g.Expect(err).NotTo(HaveOccurred())
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)

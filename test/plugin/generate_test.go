@@ -141,10 +141,9 @@ func (g *gen) makeTeams() []client.Object {
 		if g.chance(0.8) {
 			t.Lead(builders.Person(pick(g, people), ""))
 		}
-		switch {
-		case g.chance(0.1):
+		if g.chance(0.1) {
 			t.ExpiresAt(time.Date(2024, 6, 30, 23, 59, 59, 0, time.UTC))
-		case g.chance(0.1):
+		} else if g.chance(0.1) {
 			t.ExpiresAt(time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
 		}
 		teams[name] = t

@@ -61,7 +61,7 @@ type recorder struct {
 	got []string
 }
 
-func (r *recorder) HandleWarningHeader(_ int, _ string, text string) {
+func (r *recorder) HandleWarningHeader(_ int, _, text string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.got = append(r.got, text)

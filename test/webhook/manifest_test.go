@@ -78,7 +78,9 @@ func TestOutageAdmits(t *testing.T) {
 		t.Fatal(err)
 	}
 	dead := l.Addr().String()
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	var w admissionv1.ValidatingWebhook
 	for _, x := range generated(t).Webhooks {
