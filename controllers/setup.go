@@ -58,12 +58,12 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now}
 	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"))
 	return errors.Join(
-		register(mgr, d, f, opts, orgv1.KindOrganization, d.evaluateOrganization),
-		register(mgr, d, f, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
-		register(mgr, d, f, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
-		register(mgr, d, f, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
-		register(mgr, d, f, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
-		register(mgr, d, f, opts, orgv1.KindGovernancePolicy, d.evaluatePolicy),
+		register(mgr, f, opts, orgv1.KindOrganization, d.evaluateOrganization),
+		register(mgr, f, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
+		register(mgr, f, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
+		register(mgr, f, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
+		register(mgr, f, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
+		register(mgr, f, opts, orgv1.KindGovernancePolicy, d.evaluatePolicy),
 		setupReports(mgr, d, f, opts),
 	)
 }
@@ -80,7 +80,7 @@ var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicat
 func register[T any, P interface {
 	*T
 	orgv1.Object
-}](mgr ctrl.Manager, d *deps, f *fanout, opts Options, kind orgv1.Kind, evaluate evaluator[P]) error {
+}](mgr ctrl.Manager, f *fanout, opts Options, kind orgv1.Kind, evaluate evaluator[P]) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		For(P(new(T))).
 		Named(strings.ToLower(string(kind))).

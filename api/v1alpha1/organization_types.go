@@ -8,12 +8,15 @@ import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 type OrganizationModel string
 
 const (
-	// ModelIndependent: business units run their own teams and platforms.
+	// ModelIndependent means business units run their own teams and
+	// platforms.
 	ModelIndependent OrganizationModel = "Independent"
-	// ModelCentralized: one center of excellence runs the platforms for all.
+	// ModelCentralized means one center of excellence runs the platforms for
+	// all.
 	ModelCentralized OrganizationModel = "Centralized"
-	// ModelHybrid: a center of excellence runs shared platforms, business
-	// units own or operate others ("centralized platforms, local expression").
+	// ModelHybrid means a center of excellence runs shared platforms and
+	// business units own or operate others ("centralized platforms, local
+	// expression").
 	ModelHybrid OrganizationModel = "Hybrid"
 	// ModelUnknown is only inferred, never declared: no platform is owned.
 	ModelUnknown OrganizationModel = "Unknown"

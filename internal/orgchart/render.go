@@ -125,8 +125,8 @@ func WriteMermaid(w io.Writer, c *Chart) error {
 		for _, n := range ns.Nodes {
 			id := "n" + strconv.Itoa(len(ids))
 			ids[n.ID] = id
-			open, close, _ := strings.Cut(nodeShapes[n.Ref.Kind].mermaid, "|")
-			fmt.Fprintf(&b, "    %s%s%s%s\n", id, open, mermaidText(n.text()), close)
+			opening, closing, _ := strings.Cut(nodeShapes[n.Ref.Kind].mermaid, "|")
+			fmt.Fprintf(&b, "    %s%s%s%s\n", id, opening, mermaidText(n.text()), closing)
 			switch {
 			case n.Missing:
 				missing = append(missing, id)

@@ -188,7 +188,7 @@ func TestMatch(t *testing.T) {
 		name:  "both kinds without match.kinds",
 		rule:  builders.MakeRule("r", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Engagement"}}).Obj(),
 		want:  orgv1.RuleStatus{Name: "r", Evaluated: 3, Violations: 2},
-		found: []ObjectRef{platformRef("cms"), matrixRef("m")},
+		found: []ObjectRef{platformRef("cms"), mRef},
 	}, {
 		name:  "CEL on several kinds",
 		rule:  builders.MakeCELRule("r", `object.kind == "Team"`, "").MatchKinds(orgv1.KindTeam, orgv1.KindPlatform).Obj(),

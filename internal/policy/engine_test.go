@@ -37,7 +37,7 @@ func TestEvaluateNamespace(t *testing.T) {
 			{teamRef("retail"), "spec.parentRef", builtin(`team "retail": spec.parentRef: team "corp-gone" not found`)},
 			{teamRef("retail"), "spec.parentRef", enforce("structure", orgv1.SeverityLow, `team "retail": spec.parentRef: parent team "corp-gone" not found`)},
 			{platformRef("crm"), "spec.ownerRef", enforce("owned", orgv1.SeverityHigh, `platform "crm": spec.ownerRef: platform has no owner team`)},
-			{committeeRef("steer"), "spec.members", orgv1.Violation{Policy: "audit", Rule: "coverage", Severity: orgv1.SeverityMedium, Enforcement: orgv1.EnforcementAudit,
+			{steerRef, "spec.members", orgv1.Violation{Policy: "audit", Rule: "coverage", Severity: orgv1.SeverityMedium, Enforcement: orgv1.EnforcementAudit,
 				Message: `steering committee "steer": spec.members: no member team covers IT`}},
 		},
 		Namespaces: []NamespaceResult{{
@@ -241,7 +241,7 @@ func TestCommitteeCoverage(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := graph(t, append(append([]metav1.Object{}, teams...), tc.objs...)...)
-			got := newEngine(t).EvaluateObject(g, committeeRef("steer"), now).Object(committeeRef("steer")).Coverage
+			got := newEngine(t).EvaluateObject(g, steerRef, now).Object(steerRef).Coverage
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("coverage (-want +got):\n%s", diff)
 			}

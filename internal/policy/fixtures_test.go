@@ -65,14 +65,13 @@ func teamRef(name string) ObjectRef {
 func platformRef(name string) ObjectRef {
 	return ObjectRef{Kind: orgv1.KindPlatform, Namespace: ns, Name: name}
 }
-func committeeRef(name string) ObjectRef {
-	return ObjectRef{Kind: orgv1.KindSteeringCommittee, Namespace: ns, Name: name}
-}
-func matrixRef(name string) ObjectRef {
-	return ObjectRef{Kind: orgv1.KindResponsibilityMatrix, Namespace: ns, Name: name}
-}
-func orgRef(name string) ObjectRef {
-	return ObjectRef{Kind: orgv1.KindOrganization, Namespace: ns, Name: name}
-}
+
+// The committee, matrix and organization that tests judge: there is one of
+// each kind in a test.
+var (
+	steerRef = ObjectRef{Kind: orgv1.KindSteeringCommittee, Namespace: ns, Name: "steer"}
+	mRef     = ObjectRef{Kind: orgv1.KindResponsibilityMatrix, Namespace: ns, Name: "m"}
+	acmeRef  = ObjectRef{Kind: orgv1.KindOrganization, Namespace: ns, Name: "acme"}
+)
 
 func objs(o ...metav1.Object) []metav1.Object { return o }

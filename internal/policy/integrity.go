@@ -6,8 +6,8 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
-// The built-in reference integrity check is always on, even where no
-// GovernancePolicy exists. Its violations are High, because a dangling
+// Integrity is the built-in reference integrity check, always on, even where
+// no GovernancePolicy exists. Its violations are High, because a dangling
 // reference or a reporting cycle makes the declared structure wrong, but
 // Audit: the check cannot be switched off or tuned, so it must not gate
 // readiness (a GitOps sync that applies a Platform before its Team would

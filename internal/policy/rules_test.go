@@ -149,15 +149,15 @@ func TestSteeringCommitteeCoverage(t *testing.T) {
 	runRuleCases(t, []ruleCase{{
 		name: "default groups covered",
 		objs: objs(pol, it, data, sales, builders.MakeSteeringCommittee("steer", ns).Members("it", "data", "sales").Obj()),
-		obj:  committeeRef("steer"),
+		obj:  steerRef,
 	}, {
 		name: "Support covers Sales|Support",
 		objs: objs(pol, it, data, support, builders.MakeSteeringCommittee("steer", ns).Members("it", "data", "support").Obj()),
-		obj:  committeeRef("steer"),
+		obj:  steerRef,
 	}, {
 		name: "no members: every default group missing",
 		objs: objs(pol, builders.MakeSteeringCommittee("steer", ns).Obj()),
-		obj:  committeeRef("steer"),
+		obj:  steerRef,
 		want: []orgv1.Violation{
 			medium(`steering committee "steer": spec.members: no member team covers Data`),
 			medium(`steering committee "steer": spec.members: no member team covers IT`),
@@ -166,16 +166,16 @@ func TestSteeringCommitteeCoverage(t *testing.T) {
 	}, {
 		name: "a member that does not resolve covers nothing",
 		objs: objs(pol, it, sales, builders.MakeSteeringCommittee("steer", ns).Members("it", "data", "sales").Obj()),
-		obj:  committeeRef("steer"),
+		obj:  steerRef,
 		want: []orgv1.Violation{medium(`steering committee "steer": spec.members: no member team covers Data`)},
 	}, {
 		name: "custom groups covered",
 		objs: objs(custom, legal, builders.MakeTeam("mkt", ns).Obj(), builders.MakeSteeringCommittee("steer", ns).Members("legal", "mkt").Obj()),
-		obj:  committeeRef("steer"),
+		obj:  steerRef,
 	}, {
 		name: "custom group missing",
 		objs: objs(custom, it, builders.MakeTeam("mkt", ns).Obj(), builders.MakeSteeringCommittee("steer", ns).Members("it", "mkt").Obj()),
-		obj:  committeeRef("steer"),
+		obj:  steerRef,
 		want: []orgv1.Violation{medium(`steering committee "steer": spec.members: no member team covers Legal|Privacy`)},
 	}})
 }
@@ -255,11 +255,11 @@ func TestResponsibilityAssignment(t *testing.T) {
 	runRuleCases(t, []ruleCase{{
 		name: "well assigned",
 		objs: with(pol, builders.MakeResponsibilityMatrix("m", ns).Activities(builders.MakeActivity("Launch").Responsible("ops").Accountable("mkt").Informed("it").Obj(), builders.MakeActivity("Run").Responsible("ops").Accountable("it").Obj()).Obj()),
-		obj:  matrixRef("m"),
+		obj:  mRef,
 	}, {
 		name: "team refs of every role not found",
 		objs: with(pol, dangling),
-		obj:  matrixRef("m"),
+		obj:  mRef,
 		want: []orgv1.Violation{
 			medium(`responsibility matrix "m": spec.activities[0].accountable: team "gone-a" not found`),
 			medium(`responsibility matrix "m": spec.activities[0].consulted[0]: team "gone-c" not found`),
@@ -269,12 +269,12 @@ func TestResponsibilityAssignment(t *testing.T) {
 	}, {
 		name: "no accountable team",
 		objs: with(pol, builders.MakeResponsibilityMatrix("m", ns).Activities(builders.MakeActivity("Launch").Responsible("ops").Accountable("mkt").Obj(), builders.MakeActivity("Run").Responsible("ops").Obj()).Obj()),
-		obj:  matrixRef("m"),
+		obj:  mRef,
 		want: []orgv1.Violation{medium(`responsibility matrix "m": spec.activities[1].accountable: activity "Run" has no accountable team`)},
 	}, {
 		name: "accountable also informed, namespace defaulted when comparing",
 		objs: with(pol, crossNS),
-		obj:  matrixRef("m"),
+		obj:  mRef,
 		want: []orgv1.Violation{medium(`responsibility matrix "m": spec.activities[0].informed[1]: activity "Launch" informs its accountable team "mkt"`)},
 	}, {
 		name: "platform of a required tier without a matrix",
@@ -356,20 +356,20 @@ func TestOrganizationModel(t *testing.T) {
 	runRuleCases(t, []ruleCase{{
 		name: "declared as inferred",
 		objs: with(pol, builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Committee").Obj()),
-		obj:  orgRef("acme"),
+		obj:  acmeRef,
 	}, {
 		name: "declared differs from inferred",
 		objs: with(pol, builders.MakeOrganization("acme", ns).Model("Hybrid").Obj()),
-		obj:  orgRef("acme"),
+		obj:  acmeRef,
 		want: []orgv1.Violation{medium(`organization "acme": spec.model: declared "Hybrid" but platform ownership shows "Centralized"`)},
 	}, {
 		name: "inferred Unknown contradicts nothing",
 		objs: objs(pol, builders.MakeOrganization("acme", ns).Model("Independent").Obj(), builders.MakePlatform("cdp", ns).Obj()),
-		obj:  orgRef("acme"),
+		obj:  acmeRef,
 	}, {
 		name: "Hostile martech model",
 		objs: objs(pol, builders.MakeOrganization("acme", ns).Model("Hybrid").Martech("Hostile").Obj()),
-		obj:  orgRef("acme"),
+		obj:  acmeRef,
 		want: []orgv1.Violation{medium(`organization "acme": spec.martechModel: marketing and IT relate as Hostile`)},
 	}})
 }
@@ -413,7 +413,7 @@ func TestIntegrity(t *testing.T) {
 	runRuleCases(t, []ruleCase{{
 		name:    "organization executives",
 		objs:    objs(builders.MakeTeam("ok", ns).Obj(), builders.MakeOrganization("acme", ns).Model("Hybrid").Executive("CMO", builders.Person("Ana", "ok")).Executive("CIO", builders.Person("Bo", "gone")).Obj()),
-		obj:     orgRef("acme"),
+		obj:     acmeRef,
 		builtin: true,
 		want:    []orgv1.Violation{builtin(`organization "acme": spec.executives[1].person.teamRef: team "gone" not found`)},
 	}, {
@@ -454,7 +454,7 @@ func TestIntegrity(t *testing.T) {
 	}, {
 		name:    "committee refs",
 		objs:    objs(builders.MakeTeam("ok", ns).Obj(), sc),
-		obj:     committeeRef("steer"),
+		obj:     steerRef,
 		builtin: true,
 		want: []orgv1.Violation{
 			builtin(`steering committee "steer": spec.chair.teamRef: team "gone-chair" not found`),
@@ -464,7 +464,7 @@ func TestIntegrity(t *testing.T) {
 	}, {
 		name:    "matrix refs",
 		objs:    objs(builders.MakeTeam("ok", ns).Obj(), m),
-		obj:     matrixRef("m"),
+		obj:     mRef,
 		builtin: true,
 		want: []orgv1.Violation{
 			builtin(`responsibility matrix "m": spec.activities[0].accountable: team "gone-acc" not found`),

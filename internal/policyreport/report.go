@@ -53,11 +53,12 @@ const (
 	// Source is every result's source.
 	Source = "orgplane"
 
-	// LabelManagedBy and ManagedBy label every report orgplane writes; the
-	// controller owns (and deletes when stale) exactly the reports so
-	// labelled.
+	// LabelManagedBy labels every report orgplane writes, with the value
+	// ManagedBy; the controller owns (and deletes when stale) exactly the
+	// reports so labelled.
 	LabelManagedBy = "app.kubernetes.io/managed-by"
-	ManagedBy      = "orgplane"
+	// ManagedBy is the value of LabelManagedBy.
+	ManagedBy = "orgplane"
 
 	// AnnotationPart is the report's part number, from 1.
 	AnnotationPart = "orgplane.io/report-part"
@@ -177,13 +178,13 @@ func severity(s orgv1.Severity) v1alpha2.PolicySeverity {
 	return v1alpha2.PolicySeverity(strings.ToLower(string(s)))
 }
 
-// truncate cuts s to at most max bytes, at a rune boundary, saying so.
-func truncate(s string, max int) string {
-	if len(s) <= max {
+// truncate cuts s to at most limit bytes, at a rune boundary, saying so.
+func truncate(s string, limit int) string {
+	if len(s) <= limit {
 		return s
 	}
 	const more = " … (truncated)"
-	cut := max - len(more)
+	cut := limit - len(more)
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

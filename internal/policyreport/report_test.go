@@ -201,7 +201,7 @@ func TestSplit(t *testing.T) {
 		sum.Fail += r.Summary.Fail
 		all = append(all, r.Results...)
 	}
-	if diff := cmp.Diff(Results(ev), all, cmp.Comparer(func(a, b metav1.Timestamp) bool { return true })); diff != "" {
+	if diff := cmp.Diff(Results(ev), all, cmp.Comparer(func(_, _ metav1.Timestamp) bool { return true })); diff != "" {
 		t.Errorf("the parts are not the results in order:\n%s", diff)
 	}
 	if sum.Pass+sum.Fail != total || sum.Fail == 0 || sum.Pass == 0 {

@@ -88,8 +88,8 @@ func (w *RuleWrapper) MatchLabels(sel *metav1.LabelSelector) *RuleWrapper {
 }
 
 func (w *RuleWrapper) match() *orgv1.RuleMatch {
-	if w.Rule.Match == nil {
-		w.Rule.Match = &orgv1.RuleMatch{}
+	if w.Match == nil {
+		w.Match = &orgv1.RuleMatch{}
 	}
-	return w.Rule.Match
+	return w.Match
 }
