@@ -1,9 +1,14 @@
 // Command manager runs the orgplane controller: it judges the organization
 // declared in org.orgplane.io objects against their GovernancePolicies and
 // writes the findings into status.
+//
+// main reads the flags into options and calls one setup after the other
+// (indexes, webhooks, reconcilers, checks), as Cluster API's manager does;
+// each setup exits on failure, naming what it could not set up.
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"flag"
 	"fmt"
@@ -12,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -27,111 +33,154 @@ import (
 	"github.com/orgplane/orgplane/internal/webhooks"
 )
 
-var scheme = runtime.NewScheme()
+var (
+	scheme   = runtime.NewScheme()
+	setupLog = ctrl.Log.WithName("setup")
+)
 
 func init() {
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(orgv1.AddToScheme(scheme))
 }
 
+// options are the manager's flags.
+type options struct {
+	metricsAddr, probeAddr  string
+	leaderElect             bool
+	leaderElectionNamespace string
+	printVersion            bool
+	secureMetrics           bool
+	enableHTTP2             bool
+	qps                     float64
+	burst                   int
+	reconcilers             controllers.Options
+	enableWebhooks          bool
+	webhookPort             int
+	webhookCertPath         string
+	zap                     zap.Options
+}
+
+func (o *options) bindFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8443", "The address the metrics endpoint binds to; 0 disables it.")
+	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to; 0 disables it.")
+	fs.BoolVar(&o.leaderElect, "leader-elect", false, "Enable leader election, so that only one replica reconciles at a time.")
+	fs.StringVar(&o.leaderElectionNamespace, "leader-election-namespace", "", "The namespace of the leader election Lease; default: the pod's own namespace (required when running outside a pod with --leader-elect).")
+	fs.BoolVar(&o.printVersion, "version", false, "Print the version and exit.")
+	fs.BoolVar(&o.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorized against the apiserver.")
+	fs.BoolVar(&o.enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics and webhook servers (off by default: CVE-2023-44487, CVE-2023-39325).")
+	fs.Float64Var(&o.qps, "kube-api-qps", 50, "Queries per second to the apiserver (measured in docs/performance.md).")
+	fs.IntVar(&o.burst, "kube-api-burst", 100, "Burst of queries to the apiserver.")
+	fs.IntVar(&o.reconcilers.MaxConcurrentReconciles, "concurrency", 2, "Workers per kind (measured in docs/performance.md).")
+	fs.StringVar(&o.reconcilers.ReportAPI, "report-api", controllers.ReportAPIPolicyReport, "The policy reports kept per namespace: wgpolicyk8s.io (PolicyReport), openreports.io (Report) or none; their CRD is an optional install (config/policyreport, config/openreports).")
+	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhook (needs a serving certificate; see docs/webhook.md).")
+	fs.IntVar(&o.webhookPort, "webhook-port", 9443, "The port the webhook server listens on.")
+	fs.StringVar(&o.webhookCertPath, "webhook-cert-path", "", "The directory holding the webhook server's tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs).")
+	o.zap.BindFlags(fs)
+}
+
 func main() {
-	var (
-		metricsAddr, probeAddr     string
-		leaderElect, secureMetrics bool
-		leaderElectionNamespace    string
-		printVersion               bool
-		enableHTTP2                bool
-		qps                        float64
-		burst                      int
-		reconcilerOpts             controllers.Options
-		enableWebhooks             bool
-		webhookPort                int
-		webhookCertPath            string
-	)
-	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "The address the metrics endpoint binds to; 0 disables it.")
-	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to; 0 disables it.")
-	flag.BoolVar(&leaderElect, "leader-elect", false, "Enable leader election, so that only one replica reconciles at a time.")
-	flag.StringVar(&leaderElectionNamespace, "leader-election-namespace", "", "The namespace of the leader election Lease; default: the pod's own namespace (required when running outside a pod with --leader-elect).")
-	flag.BoolVar(&printVersion, "version", false, "Print the version and exit.")
-	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorized against the apiserver.")
-	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics and webhook servers (off by default: CVE-2023-44487, CVE-2023-39325).")
-	flag.Float64Var(&qps, "kube-api-qps", 50, "Queries per second to the apiserver (measured in docs/performance.md).")
-	flag.IntVar(&burst, "kube-api-burst", 100, "Burst of queries to the apiserver.")
-	flag.IntVar(&reconcilerOpts.MaxConcurrentReconciles, "concurrency", 2, "Workers per kind (measured in docs/performance.md).")
-	flag.StringVar(&reconcilerOpts.ReportAPI, "report-api", controllers.ReportAPIPolicyReport, "The policy reports kept per namespace: wgpolicyk8s.io (PolicyReport), openreports.io (Report) or none; their CRD is an optional install (config/policyreport, config/openreports).")
-	flag.BoolVar(&enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhook (needs a serving certificate; see docs/webhook.md).")
-	flag.IntVar(&webhookPort, "webhook-port", 9443, "The port the webhook server listens on.")
-	flag.StringVar(&webhookCertPath, "webhook-cert-path", "", "The directory holding the webhook server's tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs).")
-	zapOpts := zap.Options{}
-	zapOpts.BindFlags(flag.CommandLine)
+	var opts options
+	opts.bindFlags(flag.CommandLine)
 	flag.Parse()
-	if printVersion {
+	if opts.printVersion {
 		fmt.Println("orgplane manager", version.Get())
 		return
 	}
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
-	log := ctrl.Log.WithName("setup")
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
 	v := version.Get()
-	log.Info("orgplane manager", "version", v.Version, "revision", v.Revision, "go", v.GoVersion, "platform", v.Platform)
+	setupLog.Info("orgplane manager", "version", v.Version, "revision", v.Revision, "go", v.GoVersion, "platform", v.Platform)
 
-	restConfig := ctrl.GetConfigOrDie()
-	restConfig.QPS, restConfig.Burst = float32(qps), burst
-
-	metricsOpts := metricsserver.Options{BindAddress: metricsAddr, SecureServing: secureMetrics}
-	if secureMetrics {
-		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
-	}
-	if !enableHTTP2 {
-		metricsOpts.TLSOpts = []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }}
-	}
-
-	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
-		Scheme:                  scheme,
-		Metrics:                 metricsOpts,
-		HealthProbeBindAddress:  probeAddr,
-		WebhookServer:           webhook.NewServer(webhook.Options{Port: webhookPort, CertDir: webhookCertPath, TLSOpts: metricsOpts.TLSOpts}),
-		LeaderElection:          leaderElect,
-		LeaderElectionID:        "orgplane.org.orgplane.io",
-		LeaderElectionNamespace: leaderElectionNamespace,
-		// main returns right after the manager stops, so a successor need
-		// not wait out the lease.
-		LeaderElectionReleaseOnCancel: true,
-	})
+	mgr, err := ctrl.NewManager(restConfig(opts), managerOptions(opts))
 	if err != nil {
-		log.Error(err, "unable to create manager")
+		setupLog.Error(err, "unable to create manager")
 		os.Exit(1)
 	}
 	ctx := ctrl.SetupSignalHandler()
+	setupIndexes(ctx, mgr)
+	setupWebhooks(mgr, &opts)
+	setupReconcilers(mgr, opts)
+	setupChecks(mgr)
+
+	setupLog.Info("starting manager")
+	if err := mgr.Start(ctx); err != nil {
+		setupLog.Error(err, "manager exited with an error")
+		os.Exit(1)
+	}
+}
+
+// restConfig is the kubeconfig's (or the pod's) with the flags' limits.
+func restConfig(opts options) *rest.Config {
+	cfg := ctrl.GetConfigOrDie()
+	cfg.QPS, cfg.Burst = float32(opts.qps), opts.burst
+	return cfg
+}
+
+// managerOptions are the manager's servers and leader election.
+func managerOptions(opts options) ctrl.Options {
+	metrics := metricsserver.Options{BindAddress: opts.metricsAddr, SecureServing: opts.secureMetrics}
+	if opts.secureMetrics {
+		metrics.FilterProvider = filters.WithAuthenticationAndAuthorization
+	}
+	if !opts.enableHTTP2 {
+		metrics.TLSOpts = []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }}
+	}
+	return ctrl.Options{
+		Scheme:                  scheme,
+		Metrics:                 metrics,
+		HealthProbeBindAddress:  opts.probeAddr,
+		WebhookServer:           webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertPath, TLSOpts: metrics.TLSOpts}),
+		LeaderElection:          opts.leaderElect,
+		LeaderElectionID:        "orgplane.org.orgplane.io",
+		LeaderElectionNamespace: opts.leaderElectionNamespace,
+		// main returns right after the manager stops, so a successor need
+		// not wait out the lease.
+		LeaderElectionReleaseOnCancel: true,
+	}
+}
+
+// setupIndexes registers the field indexes that the reconcilers' fan-out
+// and the cache-backed graph read.
+func setupIndexes(ctx context.Context, mgr ctrl.Manager) {
 	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
-		log.Error(err, "unable to set up field indexes")
+		setupLog.Error(err, "unable to set up field indexes")
 		os.Exit(1)
 	}
-	if enableWebhooks {
-		// The webhook judges incoming objects with the reconcilers' engine.
-		if reconcilerOpts.Engine, err = policy.NewEngine(policy.Options{}); err == nil {
-			err = webhooks.SetupWebhooks(mgr, reconcilerOpts.Engine)
-		}
-		if err != nil {
-			log.Error(err, "unable to set up webhooks")
-			os.Exit(1)
-		}
+}
+
+// setupWebhooks registers the admission webhook when --enable-webhooks asks
+// for it; it judges incoming objects with the reconcilers' engine.
+func setupWebhooks(mgr ctrl.Manager, opts *options) {
+	if !opts.enableWebhooks {
+		return
 	}
-	if err := controllers.SetupReconcilers(mgr, reconcilerOpts); err != nil {
-		log.Error(err, "unable to set up reconcilers")
+	engine, err := policy.NewEngine(policy.Options{})
+	if err == nil {
+		err = webhooks.SetupWebhooks(mgr, engine)
+	}
+	if err != nil {
+		setupLog.Error(err, "unable to set up webhooks")
 		os.Exit(1)
 	}
+	opts.reconcilers.Engine = engine
+}
+
+// setupReconcilers registers one reconciler per kind and the policy
+// reports'.
+func setupReconcilers(mgr ctrl.Manager, opts options) {
+	if err := controllers.SetupReconcilers(mgr, opts.reconcilers); err != nil {
+		setupLog.Error(err, "unable to set up reconcilers")
+		os.Exit(1)
+	}
+}
+
+// setupChecks registers the health and readiness probes.
+func setupChecks(mgr ctrl.Manager) {
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
-		log.Error(err, "unable to set up health check")
+		setupLog.Error(err, "unable to set up health check")
 		os.Exit(1)
 	}
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
-		log.Error(err, "unable to set up ready check")
-		os.Exit(1)
-	}
-
-	log.Info("starting manager")
-	if err := mgr.Start(ctx); err != nil {
-		log.Error(err, "manager exited with an error")
+		setupLog.Error(err, "unable to set up ready check")
 		os.Exit(1)
 	}
 }
