@@ -160,75 +160,104 @@ func (t *Totals) add(o Totals) {
 func Build(g policy.Graph, scope string, now time.Time) *Report {
 	r := &Report{GeneratedAt: now.UTC(), Scope: scope, Namespaces: []Namespace{}, Totals: newTotals()}
 	for _, ns := range g.Namespaces() {
-		n := Namespace{Name: ns, Totals: newTotals(),
-			Organizations: []Organization{}, Platforms: []Platform{}, SteeringCommittees: []Committee{},
-			Teams: []Team{}, ResponsibilityMatrices: []Object{}, GovernancePolicies: []Policy{}}
-		object := func(kind orgv1.Kind, o orgv1.Judged) Object {
-			obj := Object{Kind: string(kind), Name: o.GetName(), Status: status(o)}
-			n.Totals.count(obj.Status)
-			return obj
-		}
-		for _, o := range g.Organizations(ns) {
-			n.Organizations = append(n.Organizations, Organization{
-				Object: object(orgv1.KindOrganization, o), DisplayName: o.Spec.DisplayName,
-				DeclaredModel: string(o.Spec.Model), InferredModel: cmp.Or(string(o.Status.InferredModel), "-"), MartechModel: string(o.Spec.MartechModel),
-			})
-		}
-		for _, p := range g.Platforms(ns) {
-			pl := Platform{
-				Object: object(orgv1.KindPlatform, p), DisplayName: p.Spec.DisplayName,
-				Category: string(p.Spec.Category), Tier: cmp.Or(string(p.Spec.Tier), string(orgv1.TierEngagement)),
-				Owner: "-", Operators: []string{}, PrivacyOwner: "-", Committee: "-",
-			}
-			if r := p.Spec.OwnerRef; r != nil {
-				pl.Owner = qualified(ns, r.Namespace, r.Name)
-			}
-			for _, r := range p.Spec.OperatorRefs {
-				pl.Operators = append(pl.Operators, qualified(ns, r.Namespace, r.Name))
-			}
-			if d := p.Spec.Data; d != nil {
-				pl.PersonalData = d.PersonalData || len(d.Jurisdictions) > 0
-			}
-			if po := p.Spec.PrivacyOwner; po != nil {
-				pl.PrivacyOwner = person(ns, po)
-			}
-			if r := p.Spec.SteeringCommitteeRef; r != nil {
-				pl.Committee = qualified(ns, r.Namespace, r.Name)
-			}
-			n.Platforms = append(n.Platforms, pl)
-		}
-		for _, c := range g.SteeringCommittees(ns) {
-			cm := Committee{
-				Object: object(orgv1.KindSteeringCommittee, c), DisplayName: c.Spec.DisplayName, Members: []string{},
-				CoveredFunctions: nonNil(c.Status.CoveredFunctions), MissingFunctions: nonNil(c.Status.MissingFunctions),
-				GovernedPlatforms: c.Status.GovernedPlatforms,
-			}
-			for _, m := range c.Spec.Members {
-				cm.Members = append(cm.Members, qualified(ns, m.TeamRef.Namespace, m.TeamRef.Name))
-			}
-			n.SteeringCommittees = append(n.SteeringCommittees, cm)
-		}
-		for _, t := range g.Teams(ns) {
-			tm := Team{Object: object(orgv1.KindTeam, t), DisplayName: t.Spec.DisplayName, Function: string(t.Spec.Function), Type: string(t.Spec.Type)}
-			if r := t.Spec.ParentRef; r != nil {
-				tm.Parent = qualified(ns, r.Namespace, r.Name)
-			}
-			n.Teams = append(n.Teams, tm)
-		}
-		for _, m := range g.ResponsibilityMatrices(ns) {
-			n.ResponsibilityMatrices = append(n.ResponsibilityMatrices, object(orgv1.KindResponsibilityMatrix, m))
-		}
-		for _, gp := range g.GovernancePolicies(ns) {
-			n.GovernancePolicies = append(n.GovernancePolicies, Policy{
-				Name: gp.Name, Enforcement: cmp.Or(string(gp.Spec.Enforcement), string(orgv1.EnforcementAudit)),
-				Ready: conditionStatus(gp.Status.Conditions, orgv1.ConditionReady), Stalled: stalled(gp.Status.Conditions),
-				Rules: nonNil(gp.Status.Rules),
-			})
-		}
+		n := buildNamespace(g, ns)
 		r.Totals.add(n.Totals)
 		r.Namespaces = append(r.Namespaces, n)
 	}
 	return r
+}
+
+// buildNamespace reads one namespace, kind by kind, counting every judged
+// object into its totals.
+func buildNamespace(g policy.Graph, ns string) Namespace {
+	n := &Namespace{Name: ns, Totals: newTotals(),
+		Organizations: []Organization{}, Platforms: []Platform{}, SteeringCommittees: []Committee{},
+		Teams: []Team{}, ResponsibilityMatrices: []Object{}, GovernancePolicies: []Policy{}}
+	for _, o := range g.Organizations(ns) {
+		n.Organizations = append(n.Organizations, n.organization(o))
+	}
+	for _, p := range g.Platforms(ns) {
+		n.Platforms = append(n.Platforms, n.platform(p))
+	}
+	for _, c := range g.SteeringCommittees(ns) {
+		n.SteeringCommittees = append(n.SteeringCommittees, n.committee(c))
+	}
+	for _, t := range g.Teams(ns) {
+		n.Teams = append(n.Teams, n.team(t))
+	}
+	for _, m := range g.ResponsibilityMatrices(ns) {
+		n.ResponsibilityMatrices = append(n.ResponsibilityMatrices, n.object(orgv1.KindResponsibilityMatrix, m))
+	}
+	for _, gp := range g.GovernancePolicies(ns) {
+		n.GovernancePolicies = append(n.GovernancePolicies, governancePolicy(gp))
+	}
+	return *n
+}
+
+// object reads a judged object's status and counts it.
+func (n *Namespace) object(kind orgv1.Kind, o orgv1.Judged) Object {
+	obj := Object{Kind: string(kind), Name: o.GetName(), Status: status(o)}
+	n.Totals.count(obj.Status)
+	return obj
+}
+
+func (n *Namespace) organization(o *orgv1.Organization) Organization {
+	return Organization{
+		Object: n.object(orgv1.KindOrganization, o), DisplayName: o.Spec.DisplayName,
+		DeclaredModel: string(o.Spec.Model), InferredModel: cmp.Or(string(o.Status.InferredModel), "-"), MartechModel: string(o.Spec.MartechModel),
+	}
+}
+
+func (n *Namespace) platform(p *orgv1.Platform) Platform {
+	pl := Platform{
+		Object: n.object(orgv1.KindPlatform, p), DisplayName: p.Spec.DisplayName,
+		Category: string(p.Spec.Category), Tier: cmp.Or(string(p.Spec.Tier), string(orgv1.TierEngagement)),
+		Owner: "-", Operators: []string{}, PrivacyOwner: "-", Committee: "-",
+	}
+	if r := p.Spec.OwnerRef; r != nil {
+		pl.Owner = qualified(n.Name, r.Namespace, r.Name)
+	}
+	for _, r := range p.Spec.OperatorRefs {
+		pl.Operators = append(pl.Operators, qualified(n.Name, r.Namespace, r.Name))
+	}
+	if d := p.Spec.Data; d != nil {
+		pl.PersonalData = d.PersonalData || len(d.Jurisdictions) > 0
+	}
+	if po := p.Spec.PrivacyOwner; po != nil {
+		pl.PrivacyOwner = person(n.Name, po)
+	}
+	if r := p.Spec.SteeringCommitteeRef; r != nil {
+		pl.Committee = qualified(n.Name, r.Namespace, r.Name)
+	}
+	return pl
+}
+
+func (n *Namespace) committee(c *orgv1.SteeringCommittee) Committee {
+	cm := Committee{
+		Object: n.object(orgv1.KindSteeringCommittee, c), DisplayName: c.Spec.DisplayName, Members: []string{},
+		CoveredFunctions: nonNil(c.Status.CoveredFunctions), MissingFunctions: nonNil(c.Status.MissingFunctions),
+		GovernedPlatforms: c.Status.GovernedPlatforms,
+	}
+	for _, m := range c.Spec.Members {
+		cm.Members = append(cm.Members, qualified(n.Name, m.TeamRef.Namespace, m.TeamRef.Name))
+	}
+	return cm
+}
+
+func (n *Namespace) team(t *orgv1.Team) Team {
+	tm := Team{Object: n.object(orgv1.KindTeam, t), DisplayName: t.Spec.DisplayName, Function: string(t.Spec.Function), Type: string(t.Spec.Type)}
+	if r := t.Spec.ParentRef; r != nil {
+		tm.Parent = qualified(n.Name, r.Namespace, r.Name)
+	}
+	return tm
+}
+
+func governancePolicy(gp *orgv1.GovernancePolicy) Policy {
+	return Policy{
+		Name: gp.Name, Enforcement: cmp.Or(string(gp.Spec.Enforcement), string(orgv1.EnforcementAudit)),
+		Ready: conditionStatus(gp.Status.Conditions, orgv1.ConditionReady), Stalled: stalled(gp.Status.Conditions),
+		Rules: nonNil(gp.Status.Rules),
+	}
 }
 
 // status reads a judged object's verdict. An object whose current

@@ -145,34 +145,48 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 			ws, err = notChecked(ctx, kind, obj, fmt.Errorf("panic: %v", r)), nil
 		}
 	}()
-	log := logf.FromContext(ctx)
 	ctx, cancel := context.WithTimeout(ctx, evaluationTimeout)
 	defer cancel()
 	cached := cachegraph.New(ctx, a.cache)
 	base := withLiveLookups(ctx, cached, a.live)
-	g := withObject(base, obj)
 	now := a.now()
-
-	if kind == orgv1.KindGovernancePolicy {
-		warnings := a.policyWarnings(g, obj.(*orgv1.GovernancePolicy), now)
-		if err := errors.Join(cached.Err(), base.err); err != nil {
-			return notChecked(ctx, kind, obj, err), nil
-		}
-		return warnings, nil
+	var denied []orgv1.Violation
+	if gp, ok := obj.(*orgv1.GovernancePolicy); ok {
+		ws = a.policyWarnings(withObject(base, gp), gp, now)
+	} else {
+		var warned []orgv1.Violation
+		denied, warned = a.judge(base, kind, obj, old, now)
+		ws = capWarnings(describeAll(warned))
 	}
+	// A verdict on what could not be read is no verdict: admit, saying so.
+	if err := errors.Join(cached.Err(), base.err); err != nil {
+		return notChecked(ctx, kind, obj, err), nil
+	}
+	log := logf.FromContext(ctx).V(1).WithValues("kind", kind, "namespace", obj.GetNamespace(), "name", obj.GetName())
+	if len(denied) > 0 {
+		log.Info("denied", "violations", len(denied))
+		return ws, denial(denied)
+	}
+	log.Info("admitted", "warnings", len(ws))
+	return ws, nil
+}
 
+// judge evaluates obj in place of the stored object, over base, and splits
+// its violations: those a Deny policy forbids, and the others, which are
+// warned. An update is denied only what the stored object (old) does not
+// already violate (ratcheting).
+func (a *admitter) judge(base policy.Graph, kind orgv1.Kind, obj, old orgv1.Object, now time.Time) (denied, warned []orgv1.Violation) {
+	g := withObject(base, obj)
 	ref := policy.ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
 	found := a.engine.EvaluateObject(g, ref, now).Object(ref).Violations()
 	deny := denying(g.GovernancePolicies(obj.GetNamespace()))
 	denies := func(v orgv1.Violation) bool { return v.Enforcement == orgv1.EnforcementEnforce && deny[v.Policy] }
 	had := map[orgv1.Violation]bool{}
 	if old != nil && slices.ContainsFunc(found, denies) {
-		// Ratchet: what the stored object already violates stays a warning.
 		for _, v := range a.engine.EvaluateObject(withObject(base, old), ref, now).Object(ref).Violations() {
 			had[v] = true
 		}
 	}
-	var denied, warned []orgv1.Violation
 	for _, v := range found {
 		if denies(v) && !had[v] {
 			denied = append(denied, v)
@@ -180,16 +194,7 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 			warned = append(warned, v)
 		}
 	}
-	if err := errors.Join(cached.Err(), base.err); err != nil {
-		return notChecked(ctx, kind, obj, err), nil
-	}
-	warnings := capWarnings(describeAll(warned))
-	if len(denied) > 0 {
-		log.V(1).Info("denied", "kind", kind, "namespace", obj.GetNamespace(), "name", obj.GetName(), "violations", len(denied))
-		return warnings, denial(denied)
-	}
-	log.V(1).Info("admitted", "kind", kind, "namespace", obj.GetNamespace(), "name", obj.GetName(), "warnings", len(warned))
-	return warnings, nil
+	return denied, warned
 }
 
 // notChecked is the warning of an evaluation that could not read the
