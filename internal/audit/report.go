@@ -4,6 +4,13 @@
 // object its findings; the declared and inferred organization model; the
 // policies and their rule counts; totals by severity and policy. It writes
 // the report as text, Markdown, JSON or a self-contained HTML page.
+//
+// Names: in orgplane, "report" alone means the PolicyReports that the
+// controller keeps per namespace (package policyreport), and "audit" this
+// document, written for auditors. `kubectl org report` prints it: the
+// command keeps the name users and scripts already run (and its help says it
+// prints an audit report, not PolicyReports); the package is named for what
+// it builds.
 package audit
 
 import (

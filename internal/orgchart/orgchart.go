@@ -4,6 +4,11 @@
 // objects that violate a policy marked and the references that resolve to
 // nothing drawn as missing nodes. It writes Graphviz DOT, Mermaid, and SVG
 // through Graphviz's dot command.
+//
+// Names: the "graph" is the organization as the policy engine reads it
+// (policy.Graph); the "chart" is this picture of one. `kubectl org graph`
+// draws it: the command keeps the name users already run, and the package
+// is named for what it makes.
 package orgchart
 
 import (

@@ -19,10 +19,11 @@ func newGraph(s streams, kube *genericclioptions.ConfigFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "graph [-f PATH | -n NAMESPACE | -A] [-o dot|mermaid|svg]",
 		Short: "Draw the organization chart",
-		Long: `Graph draws the organization chart: the team hierarchy (solid lines for
-spec.parentRef, dashed for spec.dottedLineRefs), which team owns and which
-teams operate each platform, which steering committee governs it, and which
-teams sit on each committee. Objects with violations are drawn red and bold
+		Long: `Graph draws the organization chart, a picture of the org graph that the
+policy engine reads: the team hierarchy (solid lines for spec.parentRef,
+dashed for spec.dottedLineRefs), which team owns and which teams operate
+each platform, which steering committee governs it, and which teams sit on
+each committee. Objects with violations are drawn red and bold
 with their count; references to objects that do not exist are drawn as
 dashed grey "not found" nodes.
 

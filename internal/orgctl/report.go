@@ -21,11 +21,13 @@ func newReport(s streams, kube *genericclioptions.ConfigFlags) *cobra.Command {
 		Short: "Print an audit report from the live status in the cluster",
 		Long: `Report reads the orgplane objects of a namespace (-n, else the kubeconfig
 context's) or of every namespace (-A) with the status the controller wrote,
-and prints an audit report: per platform its owner, operators, privacy owner,
-steering committee and compliance; per steering committee its coverage
-(covered and missing functions, governed platforms); per team and every other
-object its findings; each organization's declared and inferred model; the
-governance policies with per-rule counts; totals by severity and by policy.
+and prints the audit, a document for auditors (not the PolicyReports that
+the controller keeps per namespace: see kubectl get policyreports): per
+platform its owner, operators, privacy owner, steering committee and
+compliance; per steering committee its coverage (covered and missing
+functions, governed platforms); per team and every other object its
+findings; each organization's declared and inferred model; the governance
+policies with per-rule counts; totals by severity and by policy.
 
 An object whose current generation the controller has not evaluated yet is
 reported as Pending.

@@ -2,6 +2,18 @@
 // offline with the controller's policy engine, report the live status of a
 // cluster to auditors, and draw the organization chart. Run is its whole
 // entry point, so that tests drive it in-process exactly as kubectl does.
+//
+// Each command is a file here and its work a package of its own:
+//
+//	kubectl org check    check.go    internal/check     findings of manifests, offline
+//	kubectl org report   report.go   internal/audit     the audit: the auditor's document (not PolicyReports)
+//	kubectl org graph    graph.go    internal/orgchart  the organization chart, a picture of the org graph
+//	kubectl org version  version.go  internal/version
+//
+// The commands keep the names users run; the packages are named for what
+// they make, in the project's words ("report" alone is a PolicyReport,
+// "audit" the auditor's document, "graph" the org graph the engine reads,
+// "chart" the picture).
 package orgctl
 
 import (
