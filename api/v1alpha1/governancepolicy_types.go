@@ -2,7 +2,7 @@ package v1alpha1
 
 import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-// RuleType names what a rule checks; the README describes each.
+// RuleType names what a rule checks; docs/rules.md describes each.
 // +kubebuilder:validation:Enum=PlatformOwnership;PlatformGoverned;SteeringCommitteeCoverage;PrivacyOwner;ResponsibilityAssignment;TeamStructure;OrganizationModel;EnterpriseAI;CEL
 type RuleType string
 
@@ -130,7 +130,7 @@ type Rule struct {
 	// +required
 	Name string `json:"name"`
 
-	// type of check; see the README for each.
+	// type of check; see docs/rules.md for each.
 	// +required
 	Type RuleType `json:"type"`
 
