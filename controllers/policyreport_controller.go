@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -251,9 +252,14 @@ func (r *reportReconciler) list(ctx context.Context, ns string) (map[string]clie
 		}
 		return nil, nil, err
 	}
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		return nil, nil, err
+	}
 	existing := map[string]client.Object{}
 	var previous []v1alpha2.PolicyReportResult
-	for _, o := range r.api.items(list) {
+	for _, item := range items {
+		o := item.(client.Object)
 		existing[o.GetName()] = o
 		_, _, results := r.api.content(o)
 		previous = append(previous, *results...)

@@ -28,7 +28,6 @@ type reportAPI struct {
 	addScheme func(*runtime.Scheme) error
 	newObj    func() client.Object
 	newList   func() client.ObjectList
-	items     func(client.ObjectList) []client.Object
 	// content points into a report's source (nil where the shape has
 	// none at the top), summary and results.
 	content func(client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult)
@@ -40,13 +39,6 @@ var reportAPIs = map[string]reportAPI{
 		addScheme: v1alpha2.AddToScheme,
 		newObj:    func() client.Object { return &v1alpha2.PolicyReport{} },
 		newList:   func() client.ObjectList { return &v1alpha2.PolicyReportList{} },
-		items: func(l client.ObjectList) []client.Object {
-			var out []client.Object
-			for i := range l.(*v1alpha2.PolicyReportList).Items {
-				out = append(out, &l.(*v1alpha2.PolicyReportList).Items[i])
-			}
-			return out
-		},
 		content: func(o client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult) {
 			r := o.(*v1alpha2.PolicyReport)
 			return nil, &r.Summary, &r.Results
@@ -57,13 +49,6 @@ var reportAPIs = map[string]reportAPI{
 		addScheme: openreportsv1alpha1.AddToScheme,
 		newObj:    func() client.Object { return &openreportsv1alpha1.Report{} },
 		newList:   func() client.ObjectList { return &openreportsv1alpha1.ReportList{} },
-		items: func(l client.ObjectList) []client.Object {
-			var out []client.Object
-			for i := range l.(*openreportsv1alpha1.ReportList).Items {
-				out = append(out, &l.(*openreportsv1alpha1.ReportList).Items[i])
-			}
-			return out
-		},
 		content: func(o client.Object) (*string, *v1alpha2.PolicyReportSummary, *[]v1alpha2.PolicyReportResult) {
 			r := o.(*openreportsv1alpha1.Report)
 			return &r.Source, &r.Summary, &r.Results

@@ -20,21 +20,12 @@ import (
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
 )
 
-var (
-	// GroupVersion is openreports.io/v1alpha1.
-	GroupVersion = schema.GroupVersion{Group: "openreports.io", Version: "v1alpha1"}
+// GroupVersion is openreports.io/v1alpha1.
+var GroupVersion = schema.GroupVersion{Group: "openreports.io", Version: "v1alpha1"}
 
-	// AddToScheme adds Report to a runtime.Scheme.
-	AddToScheme = schemeBuilder.AddToScheme
-
-	schemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
-
-	// objectTypes are the kinds' Go types, as each file registers them.
-	objectTypes []runtime.Object
-)
-
-func addKnownTypes(scheme *runtime.Scheme) error {
-	scheme.AddKnownTypes(GroupVersion, objectTypes...)
+// AddToScheme adds Report to a runtime.Scheme.
+func AddToScheme(scheme *runtime.Scheme) error {
+	scheme.AddKnownTypes(GroupVersion, &Report{}, &ReportList{})
 	metav1.AddToGroupVersion(scheme, GroupVersion)
 	return nil
 }
@@ -101,8 +92,4 @@ type ReportList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Report `json:"items"`
-}
-
-func init() {
-	objectTypes = append(objectTypes, &Report{}, &ReportList{})
 }

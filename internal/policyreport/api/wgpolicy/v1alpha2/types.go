@@ -19,21 +19,12 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
-var (
-	// GroupVersion is wgpolicyk8s.io/v1alpha2.
-	GroupVersion = schema.GroupVersion{Group: "wgpolicyk8s.io", Version: "v1alpha2"}
+// GroupVersion is wgpolicyk8s.io/v1alpha2.
+var GroupVersion = schema.GroupVersion{Group: "wgpolicyk8s.io", Version: "v1alpha2"}
 
-	// AddToScheme adds PolicyReport to a runtime.Scheme.
-	AddToScheme = schemeBuilder.AddToScheme
-
-	schemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
-
-	// objectTypes are the kinds' Go types, as each file registers them.
-	objectTypes []runtime.Object
-)
-
-func addKnownTypes(scheme *runtime.Scheme) error {
-	scheme.AddKnownTypes(GroupVersion, objectTypes...)
+// AddToScheme adds PolicyReport to a runtime.Scheme.
+func AddToScheme(scheme *runtime.Scheme) error {
+	scheme.AddKnownTypes(GroupVersion, &PolicyReport{}, &PolicyReportList{})
 	metav1.AddToGroupVersion(scheme, GroupVersion)
 	return nil
 }
@@ -153,8 +144,4 @@ type PolicyReportList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []PolicyReport `json:"items"`
-}
-
-func init() {
-	objectTypes = append(objectTypes, &PolicyReport{}, &PolicyReportList{})
 }
