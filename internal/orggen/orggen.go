@@ -149,9 +149,8 @@ func (g *gen) teamObjects() []orgv1.Object {
 			if g.chance(g.Dangling) {
 				t.Spec.ParentRef = &orgv1.TeamRef{Name: "ghost-parent"}
 			} else {
-				// An earlier team, mostly a recent one: a tree a few
-				// levels deep, however many teams.
-				t.Spec.ParentRef = &orgv1.TeamRef{Name: g.teams[max(0, j-1-g.r.IntN(min(j, 50)))]}
+				// Any earlier team: a tree about ln(teams) deep.
+				t.Spec.ParentRef = &orgv1.TeamRef{Name: g.teams[g.r.IntN(j)]}
 			}
 		}
 		for range g.r.IntN(3) {
