@@ -58,7 +58,10 @@ type Object struct {
 	// Line is the line of its metadata (of its first line when it has none).
 	Line int
 
-	root *yaml.Node
+	// root is the object's node tree while it is read, lines what is kept
+	// of it after.
+	root  *yaml.Node
+	lines lines
 }
 
 // Kind is the object's kind (Team, Platform, ...).
@@ -69,13 +72,24 @@ func (o *Object) Kind() string { return o.Object.GetObjectKind().GroupVersionKin
 // engine's messages and the JSON decoder's errors use), or of its nearest
 // ancestor written in the manifest, or Line when none of it is.
 func (o *Object) LineOf(path string) int {
-	line, n := o.Line, o.root
+	if o.lines == nil {
+		line, n := o.Line, o.root
+		for _, seg := range splitPath(path) {
+			c, at := child(n, seg)
+			if c == nil {
+				break
+			}
+			n, line = c, at
+		}
+		return line
+	}
+	line, i := o.Line, 0
 	for _, seg := range splitPath(path) {
-		c, at := child(n, seg)
-		if c == nil {
+		c := o.lines.child(i, seg)
+		if c < 0 {
 			break
 		}
-		n, line = c, at
+		i, line = c, int(o.lines[c].line)
 	}
 	return line
 }
@@ -185,7 +199,7 @@ func (l *loader) merge(r *fileResult) {
 		o := it.obj
 		k := key(o.Kind(), o.Object.GetNamespace(), o.Object.GetName())
 		if prev := l.set.byKey[k]; prev != nil {
-			l.fail(o.File, o.Line, "%s: already defined in namespace %q at %s:%d", what(o.Kind(), o.root), o.Object.GetNamespace(), prev.File, prev.Line)
+			l.fail(o.File, o.Line, "%s: already defined in namespace %q at %s:%d", o.Kind()+" "+strconv.Quote(o.Object.GetName()), o.Object.GetNamespace(), prev.File, prev.Line)
 			continue
 		}
 		l.set.byKey[k] = o
@@ -455,6 +469,7 @@ func (r *reader) object(n *yaml.Node) {
 		o.Object.SetNamespace(r.ns)
 	}
 	applyDefaults(o.Object)
+	o.lines, o.root = linesOf(n), nil
 	r.res.items = append(r.res.items, item{obj: o})
 }
 

@@ -75,6 +75,7 @@ func (l *loader) parallel(files []string, size int) (next func(i int) *fileResul
 		p := pending[i]
 		<-p.dispatched
 		p.parts.Wait()
+		defer func() { p.data, p.chunks = nil, nil }() // done with them
 		if p.failed != nil {
 			return p.failed
 		}
