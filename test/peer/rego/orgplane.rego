@@ -136,74 +136,71 @@ finding(kind, o, pr, msg) := {
 builtin := {"policy": "builtin", "rule": "integrity", "severity": "High", "enforcement": "Audit"}
 
 # Reference integrity: every reference that does not resolve, on the object
-# holding it, and a team on a cycle.
+# holding it, and a team on a cycle. One rule per kind of reference, each
+# checking as it goes (building sets of every reference first costs OPA
+# more than the checks).
 
-refs contains [kind, k, field, "Team", ref_key(split(k, "/")[0], r)] if {
-	some [kind, k, field, r] in team_refs
+# dangling is the integrity finding of a reference r, held at the field that
+# sprintf(format, args) names, when it does not resolve.
+dangling(kind, o, rkind, format, args, r) := finding(kind, o, builtin, not_found(kind, o, sprintf(format, args), rkind, rk)) if {
+	rk := ref_key(ns_of(o), r)
+	not resolves(rkind, rk)
 }
 
-refs contains [kind, k, field, rkind, ref_key(ns_of(o), r)] if {
-	some kind in ["Platform", "ResponsibilityMatrix"]
-	some k, o in objects[kind]
-	[field, rkind, r] := other_ref(kind, o)
-}
+not_found(kind, o, field, rkind, rk) := problem(kind, o, field, sprintf("%s %s not found", [kind_words[rkind], rel_key(ns_of(o), rk)]))
 
-other_ref("Platform", o) := ["spec.steeringCommitteeRef", "SteeringCommittee", o.spec.steeringCommitteeRef]
-
-other_ref("ResponsibilityMatrix", o) := ["spec.platformRef", "Platform", o.spec.platformRef]
-
-# team_refs lists [kind, key, field, ref] for every TeamRef.
-team_refs contains [kind, k, field, r] if {
-	some [kind, field, k, r] in person_refs
-}
-
-team_refs contains ["Team", k, "spec.parentRef", o.spec.parentRef] if some k, o in teams
-
-team_refs contains ["Team", k, sprintf("spec.dottedLineRefs[%d]", [i]), r] if {
-	some k, o in teams
-	some i, r in o.spec.dottedLineRefs
-}
-
-team_refs contains ["Platform", k, "spec.ownerRef", o.spec.ownerRef] if some k, o in platforms
-
-team_refs contains ["Platform", k, sprintf("spec.operatorRefs[%d]", [i]), r] if {
-	some k, o in platforms
-	some i, r in o.spec.operatorRefs
-}
-
-team_refs contains ["SteeringCommittee", k, sprintf("spec.members[%d].teamRef", [i]), m.teamRef] if {
-	some k, o in committees
-	some i, m in o.spec.members
-}
-
-team_refs contains ["ResponsibilityMatrix", k, field, r] if {
-	some k, o in matrices
-	some [field, r] in activity_refs(o)
-}
-
-# person_refs lists [kind, field, key, teamRef] of every Person.
-person_refs contains ["Organization", sprintf("spec.executives[%d].person.teamRef", [i]), k, e.person.teamRef] if {
-	some k, o in organizations
+violation contains dangling("Organization", o, "Team", "spec.executives[%d].person.teamRef", [i], e.person.teamRef) if {
+	some o in organizations
 	some i, e in o.spec.executives
 }
 
-person_refs contains ["Team", "spec.lead.teamRef", k, o.spec.lead.teamRef] if some k, o in teams
+violation contains dangling("Team", o, "Team", "spec.parentRef", [], o.spec.parentRef) if some o in teams
 
-person_refs contains ["Team", sprintf("spec.members[%d].teamRef", [i]), k, m.teamRef] if {
-	some k, o in teams
+violation contains dangling("Team", o, "Team", "spec.dottedLineRefs[%d]", [i], r) if {
+	some o in teams
+	some i, r in o.spec.dottedLineRefs
+}
+
+violation contains dangling("Team", o, "Team", "spec.lead.teamRef", [], o.spec.lead.teamRef) if some o in teams
+
+violation contains dangling("Team", o, "Team", "spec.members[%d].teamRef", [i], m.teamRef) if {
+	some o in teams
 	some i, m in o.spec.members
 }
 
-person_refs contains ["Platform", sprintf("spec.%s.teamRef", [f]), k, o.spec[f].teamRef] if {
-	some k, o in platforms
+violation contains dangling("Platform", o, "Team", "spec.ownerRef", [], o.spec.ownerRef) if some o in platforms
+
+violation contains dangling("Platform", o, "Team", "spec.operatorRefs[%d]", [i], r) if {
+	some o in platforms
+	some i, r in o.spec.operatorRefs
+}
+
+violation contains dangling("Platform", o, "Team", "spec.%s.teamRef", [f], o.spec[f].teamRef) if {
+	some o in platforms
 	some f in ["roadmapOwner", "privacyOwner"]
 }
 
-person_refs contains ["SteeringCommittee", "spec.chair.teamRef", k, o.spec.chair.teamRef] if some k, o in committees
+violation contains dangling("Platform", o, "SteeringCommittee", "spec.steeringCommitteeRef", [], o.spec.steeringCommitteeRef) if {
+	some o in platforms
+}
 
-person_refs contains ["SteeringCommittee", sprintf("spec.members[%d].representative.teamRef", [i]), k, m.representative.teamRef] if {
-	some k, o in committees
+violation contains dangling("SteeringCommittee", o, "Team", "spec.chair.teamRef", [], o.spec.chair.teamRef) if some o in committees
+
+violation contains dangling("SteeringCommittee", o, "Team", "spec.members[%d].teamRef", [i], m.teamRef) if {
+	some o in committees
 	some i, m in o.spec.members
+}
+
+violation contains dangling("SteeringCommittee", o, "Team", "spec.members[%d].representative.teamRef", [i], m.representative.teamRef) if {
+	some o in committees
+	some i, m in o.spec.members
+}
+
+violation contains dangling("ResponsibilityMatrix", o, "Platform", "spec.platformRef", [], o.spec.platformRef) if some o in matrices
+
+violation contains dangling("ResponsibilityMatrix", o, "Team", "%s", [field], r) if {
+	some o in matrices
+	some [field, r] in activity_refs(o)
 }
 
 activity_refs(o) := [[field, r] |
@@ -222,14 +219,6 @@ activity_team_refs(a) := array.concat(
 		[[sprintf("informed[%d]", [j]), r] | some j, r in object.get(a, "informed", [])],
 	),
 )
-
-not_found(kind, o, field, rkind, rk) := problem(kind, o, field, sprintf("%s %s not found", [kind_words[rkind], rel_key(ns_of(o), rk)]))
-
-violation contains finding(kind, o, builtin, not_found(kind, o, field, rkind, rk)) if {
-	some [kind, k, field, rkind, rk] in refs
-	not resolves(rkind, rk)
-	o := objects[kind][k]
-}
 
 violation contains finding("Team", o, builtin, cycle_message("Team", o, k)) if {
 	some k, _ in cycle
