@@ -22,6 +22,7 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
 	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/cachetrim"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/version"
 	"github.com/orgplane/orgplane/internal/webhooks"
@@ -87,6 +88,7 @@ func main() {
 
 	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
 		Scheme:                  scheme,
+		Cache:                   cachetrim.Options(), // no managedFields in the cache
 		Metrics:                 metricsOpts,
 		HealthProbeBindAddress:  probeAddr,
 		WebhookServer:           webhook.NewServer(webhook.Options{Port: webhookPort, CertDir: webhookCertPath, TLSOpts: metricsOpts.TLSOpts}),

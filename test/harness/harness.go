@@ -18,6 +18,7 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
 	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/cachetrim"
 	"github.com/orgplane/orgplane/internal/testenv"
 )
 
@@ -75,7 +76,7 @@ func Start(opts ...Option) (c *Cluster, stop func(), err error) {
 			return nil, nil, errors.Join(err, env.Stop())
 		}
 	}
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: scheme, Metrics: metrics, HealthProbeBindAddress: "0"})
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: scheme, Cache: cachetrim.Options(), Metrics: metrics, HealthProbeBindAddress: "0"})
 	if err != nil {
 		return nil, nil, errors.Join(err, env.Stop())
 	}
