@@ -87,19 +87,11 @@ func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization
 		return reconcile.Result{}, g.Err()
 	}
 	ns := ev.Namespaces[0]
-	setModels(&org.Status, org.Namespace, ns)
+	ns.WriteModels(&org.Status)
 	org.Status.Transition = ev.Object(refOf(orgv1.KindOrganization, org)).Transition
 	org.Status.Summary = &ns.Summary
 	record(orgv1.KindOrganization, org, own)
 	return d.requeueAt(ev.RequeueAt), nil
-}
-
-// setModels writes the inferred models, their reasons and the evidence.
-func setModels(st *orgv1.OrganizationStatus, namespace string, ns policy.NamespaceResult) {
-	st.InferredModel, st.ModelReason = ns.Model.Model, ns.Model.Reason
-	st.ModelEvidence = ns.Model.Evidence[:min(len(ns.Model.Evidence), orgv1.MaxModelEvidence)]
-	st.InferredMartechModel, st.MartechReason = ns.Martech.Model, ns.Martech.Reason
-	st.MartechTeam = ns.Martech.TeamName(namespace)
 }
 
 // evaluatePolicy counts what each rule of the policy judged and found, and

@@ -122,6 +122,16 @@ type NamespaceResult struct {
 	Summary orgv1.OrganizationSummary
 }
 
+// WriteModels writes the namespace's inferred models, their reasons and the
+// evidence into an Organization's status of that namespace, as the
+// controller writes them: the evidence capped at orgv1.MaxModelEvidence.
+func (n NamespaceResult) WriteModels(st *orgv1.OrganizationStatus) {
+	st.InferredModel, st.ModelReason = n.Model.Model, n.Model.Reason
+	st.ModelEvidence = n.Model.Evidence[:min(len(n.Model.Evidence), orgv1.MaxModelEvidence):min(len(n.Model.Evidence), orgv1.MaxModelEvidence)]
+	st.InferredMartechModel, st.MartechReason = n.Martech.Model, n.Martech.Reason
+	st.MartechTeam = n.Martech.TeamName(n.Namespace)
+}
+
 // Coverage is a SteeringCommittee's status roll-up. Covered lists the
 // distinct functions of its member teams that resolve, sorted. Missing lists
 // the required groups no member covers, each once, in the order the
