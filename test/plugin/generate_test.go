@@ -102,8 +102,19 @@ func generate(i int, namespaces []string) []client.Object {
 	}
 	var objs []client.Object
 	org := &orgv1.Organization{ObjectMeta: g.meta("org"), Spec: orgv1.OrganizationSpec{DisplayName: pick(g, displays), Model: pick(g, models)}}
-	if g.chance(0.2) {
+	switch {
+	case g.chance(0.2):
 		org.Spec.MartechModel = orgv1.MartechHostile
+	case g.chance(0.5):
+		org.Spec.MartechModel = pick(g, []orgv1.MartechModel{orgv1.MartechEmbedded, orgv1.MartechTraditional, orgv1.MartechCommittee})
+	}
+	if g.chance(0.4) {
+		// A transition, overdue or planned; the CRD rejects one that changes nothing.
+		by := pick(g, []time.Time{time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC), time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)})
+		org.Spec.Transition = &orgv1.Transition{Model: pick(g, models), By: metav1.NewTime(by)}
+		if org.Spec.Transition.Model == org.Spec.Model || g.chance(0.5) {
+			org.Spec.Transition.MartechModel = orgv1.MartechJointVenture
+		}
 	}
 	org.Spec.Executives = []orgv1.Executive{{Role: "CMO", Person: *g.person()}}
 	objs = append(objs, org)
@@ -123,6 +134,9 @@ func generate(i int, namespaces []string) []client.Object {
 			if r := g.teamRef(); r.Name != name || r.Namespace != "" {
 				t.Spec.DottedLineRefs = append(t.Spec.DottedLineRefs, r)
 			}
+		}
+		if r := g.teamRef(); g.chance(0.2) && (r.Name != name || r.Namespace != "") {
+			t.Spec.SuccessorRef = &r
 		}
 		seen := map[string]bool{}
 		for range 1 + g.r.IntN(3) {
@@ -242,6 +256,8 @@ func (g *gen) policies(i int) []client.Object {
 		{Name: "raci", Type: orgv1.RuleResponsibilityAssignment, Params: &orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{orgv1.TierFoundational}}},
 		{Name: "structure", Type: orgv1.RuleTeamStructure, Severity: orgv1.SeverityLow},
 		{Name: "model", Type: orgv1.RuleOrganizationModel},
+		{Name: "martech", Type: orgv1.RuleMartechModel},
+		{Name: "temporary", Type: orgv1.RuleTemporaryTeam, Params: &orgv1.RuleParams{Types: []orgv1.TeamType{"TigerTeam", "DigitalUnit", "Department"}}},
 		{Name: "ai", Type: orgv1.RuleEnterpriseAI, Severity: orgv1.SeverityHigh},
 		cel("roadmap", orgv1.KindPlatform, "has(object.spec.roadmapOwner)", "every platform needs a roadmap owner"),
 		// Reads tier and scope, which only the CRDs' defaults fill in when
