@@ -74,9 +74,15 @@
 // once per policy, UID, generation and rule, cached in the Engine, and run
 // under a cost limit so that no expression can hang.
 //
-// # The inferred model
+// # The inferred models and transitions
 //
-// See InferModel for the exact rule.
+// A namespace's roll-up (NamespaceResult) holds the organization model its
+// structure shows, with a one-sentence reason and the units' evidence
+// (inferModel and UnitOf state the rule), and the martech model its martech
+// team shows, with the team and a reason (inferMartech). An Organization's
+// result holds the phase of its spec.transition (evalCtx.transition); a
+// planned one falls due at its deadline, which RequeueAt announces, as it
+// does a team's expiry and a temporary team's notice.
 //
 // # Dependency rules
 //
