@@ -257,6 +257,10 @@ func WriteText(w io.Writer, r *Report) error {
 	return err
 }
 
+// EscapeMarkdown escapes what Markdown would read as syntax in a table cell
+// or a paragraph, so that names and messages show as written.
+func EscapeMarkdown(s string) string { return markdownCell.Replace(s) }
+
 // markdownCell escapes what Markdown would read as syntax in a table cell.
 var markdownCell = strings.NewReplacer(`\`, `\\`, `|`, `\|`, `*`, `\*`, `_`, `\_`, "`", "\\`", `[`, `\[`, `]`, `\]`, `<`, `&lt;`, `>`, `&gt;`, "\n", " ")
 

@@ -124,6 +124,10 @@ type Options struct {
 	// Progress, when set, is called after each file with the number of
 	// files read and the number to read.
 	Progress func(done, total int)
+	// DeleteAnnotation, when set, is an annotation whose value "delete"
+	// marks an object that stands for a deletion (kubectl org whatif): it
+	// needs a kind and a name, not the kind's required fields.
+	DeleteAnnotation string
 }
 
 // Load reads the manifests at paths: files, directories (recursively, their
@@ -347,8 +351,11 @@ func (l *loader) object(file string, n *yaml.Node) {
 	for _, d := range duplicateKeys(n, "") {
 		l.fail(file, d.line, "%s: duplicate field %q (first at line %d)", what, d.path, d.first)
 	}
+	deletion := l.opts.DeleteAnnotation != "" && scalar(mapValue(mapValue(n, "metadata"), "annotations"), l.opts.DeleteAnnotation) == "delete"
 	for _, m := range missingFields(n, requiredFields(obj)) {
-		l.fail(file, m.line, "%s: missing required field %q", what, m.path)
+		if !deletion {
+			l.fail(file, m.line, "%s: missing required field %q", what, m.path)
+		}
 	}
 	if len(l.errs) > before {
 		return

@@ -47,6 +47,7 @@ func TestEvaluateNamespace(t *testing.T) {
 				Model:    orgv1.ModelCentralized,
 				Reason:   `CenterOfExcellence "coe" owns the one platform (none Foundational); no BusinessUnit owns or operates one`,
 				Evidence: []orgv1.ModelEvidence{{Unit: "coe", UnitType: orgv1.UnitCenterOfExcellence, Owns: 1}},
+				Owners:   map[ObjectRef]Unit{platformRef("cdp"): {Head: teamRef("coe"), Type: orgv1.UnitCenterOfExcellence}},
 			},
 			Martech: MartechInference{
 				Model:  orgv1.MartechUnknown,

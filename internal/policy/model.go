@@ -72,6 +72,8 @@ type ModelInference struct {
 	// by owns (descending), then unit name; the status lists the first
 	// orgv1.MaxModelEvidence.
 	Evidence []orgv1.ModelEvidence
+	// Owners are the units of the counted platforms' owners.
+	Owners map[ObjectRef]Unit
 }
 
 // counted is a platform that counts for the inferences, with its owner.
@@ -135,6 +137,7 @@ type tally struct {
 func (c *evalCtx) inferModel(ns string) ModelInference {
 	platforms := c.counted(ns)
 	units := map[Unit]*tally{}
+	owners := map[ObjectRef]Unit{}
 	at := func(u Unit) *tally {
 		if units[u] == nil {
 			units[u] = &tally{unit: u, name: u.Name(ns), operates: map[ObjectRef]bool{}}
@@ -142,7 +145,9 @@ func (c *evalCtx) inferModel(ns string) ModelInference {
 		return units[u]
 	}
 	for _, cp := range platforms {
-		t := at(UnitOf(c.g, cp.owner))
+		u := UnitOf(c.g, cp.owner)
+		owners[ObjectRef{Kind: orgv1.KindPlatform, Namespace: cp.p.Namespace, Name: cp.p.Name}] = u
+		t := at(u)
 		t.owns++
 		if tier(cp.p) == orgv1.TierFoundational {
 			t.foundational++
@@ -156,7 +161,7 @@ func (c *evalCtx) inferModel(ns string) ModelInference {
 	all := slices.SortedFunc(maps.Values(units), func(a, b *tally) int {
 		return cmp.Or(cmp.Compare(b.owns, a.owns), cmp.Compare(a.name, b.name), cmp.Compare(a.unit.Type, b.unit.Type))
 	})
-	inf := ModelInference{Model: decideModel(all, len(platforms))}
+	inf := ModelInference{Model: decideModel(all, len(platforms)), Owners: owners}
 	for _, t := range all {
 		inf.Evidence = append(inf.Evidence, orgv1.ModelEvidence{Unit: t.name, UnitType: t.unit.Type,
 			Owns: t.owns, OwnsFoundational: t.foundational, Operates: int32(len(t.operates))})
