@@ -97,9 +97,17 @@ func TestSamplesMatchREADME(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, f := range evaluate(t, "acme-retail", filepath.Join(testenv.Root(), "config", "samples")).Findings() {
+	res := evaluate(t, "acme-retail", filepath.Join(testenv.Root(), "config", "samples"))
+	for _, f := range res.Findings() {
 		v := f.Violation
 		got = append(got, fmt.Sprintf("%s/%s %s %s/%s %s", f.Object.Kind, f.Object.Name, v.Severity, v.Policy, v.Rule, v.Message))
+	}
+	for _, o := range res.Objects {
+		if o.Ref.Kind == orgv1.KindOrganization {
+			st := orgv1.OrganizationStatus{Transition: o.Transition}
+			res.Namespaces[0].WriteModels(&st)
+			got = append(got, testenv.ModelLines(o.Ref.Name, &st)...)
+		}
 	}
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" {

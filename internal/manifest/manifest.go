@@ -138,6 +138,10 @@ type Options struct {
 	// Progress, when set, is called after each file with the number of
 	// files read and the number to read.
 	Progress func(done, total int)
+	// DeleteAnnotation, when set, is an annotation whose value "delete"
+	// marks an object that stands for a deletion (kubectl org whatif): it
+	// needs a kind and a name, not the kind's required fields.
+	DeleteAnnotation string
 }
 
 // Load reads the manifests at paths: files, directories (recursively, their
@@ -279,7 +283,9 @@ type reader struct {
 	file string
 	ns   string
 	fast bool
-	res  fileResult
+	// deleteAnnotation is Options.DeleteAnnotation.
+	deleteAnnotation string
+	res              fileResult
 }
 
 func (r *reader) fail(line int, format string, args ...any) {
@@ -314,7 +320,7 @@ func (l *loader) sequential(files []string) func(i int) *fileResult {
 		if failed != nil {
 			return failed
 		}
-		r := &reader{file: name, ns: l.opts.Namespace}
+		r := &reader{file: name, ns: l.opts.Namespace, deleteAnnotation: l.opts.DeleteAnnotation}
 		r.stream(data, 0)
 		return &r.res
 	}
@@ -448,8 +454,11 @@ func (r *reader) object(n *yaml.Node) {
 	for _, d := range duplicateKeys(n, "") {
 		fail(d.line, "%s: duplicate field %q (first at line %d)", what, d.path, d.first)
 	}
+	deletion := r.deleteAnnotation != "" && scalar(mapValue(mapValue(n, "metadata"), "annotations"), r.deleteAnnotation) == "delete"
 	for _, m := range missingFields(n, requiredFields(obj)) {
-		fail(m.line, "%s: missing required field %q", what, m.path)
+		if !deletion {
+			fail(m.line, "%s: missing required field %q", what, m.path)
+		}
 	}
 	if len(errs) == 0 && !(r.fast && decodeFast(n, o.Object)) {
 		if r.fast {

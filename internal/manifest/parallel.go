@@ -62,7 +62,7 @@ func (l *loader) parallel(files []string, size int) (next func(i int) *fileResul
 					p.parts.Add(1)
 					go func() {
 						defer func() { <-sem; p.parts.Done() }()
-						r := &reader{file: p.name, ns: ns, fast: true}
+						r := &reader{file: p.name, ns: ns, fast: true, deleteAnnotation: l.opts.DeleteAnnotation}
 						c.ok = r.stream(c.data, c.line)
 						c.res = r.res
 					}()
@@ -88,7 +88,7 @@ func (l *loader) parallel(files []string, size int) (next func(i int) *fileResul
 				// A syntax error: read the file again as one stream, so
 				// that what comes before and the error's line are as
 				// they would be.
-				r := &reader{file: p.name, ns: ns, fast: true}
+				r := &reader{file: p.name, ns: ns, fast: true, deleteAnnotation: l.opts.DeleteAnnotation}
 				r.stream(p.data, 0)
 				return &r.res
 			}

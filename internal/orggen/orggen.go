@@ -41,6 +41,11 @@ type Options struct {
 	// CEL adds CEL rules to the policies; Broken adds a policy whose CEL
 	// rule does not compile.
 	CEL, Broken bool
+	// Models adds the organization's models: declared martech models,
+	// planned and overdue transitions, successors of temporary teams, and
+	// the OrganizationModel, MartechModel and TemporaryTeam rules (the Rego
+	// peer of test/peer has none of them).
+	Models bool
 }
 
 // Enterprise is an org of about n objects in one namespace, in the
@@ -131,6 +136,15 @@ func Generate(o Options) []orgv1.Object {
 	org := &orgv1.Organization{ObjectMeta: g.meta("org"), Spec: orgv1.OrganizationSpec{DisplayName: pick(g, displays), Model: pick(g, models)}}
 	if g.chance(0.2) {
 		org.Spec.MartechModel = orgv1.MartechHostile
+	} else if g.Models && g.chance(0.5) {
+		org.Spec.MartechModel = pick(g, []orgv1.MartechModel{orgv1.MartechEmbedded, orgv1.MartechTraditional, orgv1.MartechCommittee})
+	}
+	if g.Models && g.chance(0.4) {
+		// A transition, overdue or planned; the CRD rejects one that changes nothing.
+		org.Spec.Transition = &orgv1.Transition{Model: pick(g, models), By: metav1.NewTime(pick(g, []time.Time{expired, future}))}
+		if org.Spec.Transition.Model == org.Spec.Model || g.chance(0.5) {
+			org.Spec.Transition.MartechModel = orgv1.MartechJointVenture
+		}
 	}
 	org.Spec.Executives = []orgv1.Executive{{Role: "CMO", Person: *g.person()}}
 	objs = append(objs, org)
@@ -158,6 +172,9 @@ func (g *gen) teamObjects() []orgv1.Object {
 			if r := g.teamRef(); r.Name != name || r.Namespace != "" {
 				t.Spec.DottedLineRefs = append(t.Spec.DottedLineRefs, r)
 			}
+		}
+		if r := g.teamRef(); g.Models && g.chance(0.2) && (r.Name != name || r.Namespace != "") {
+			t.Spec.SuccessorRef = &r
 		}
 		seen := map[string]bool{}
 		for range 1 + g.r.IntN(3) {
@@ -309,7 +326,6 @@ func (g *gen) policies() []orgv1.Object {
 		{Name: "privacy", Type: orgv1.RulePrivacyOwner, Severity: orgv1.SeverityCritical},
 		{Name: "raci", Type: orgv1.RuleResponsibilityAssignment, Params: &orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{orgv1.TierFoundational}}},
 		{Name: "structure", Type: orgv1.RuleTeamStructure, Severity: orgv1.SeverityLow},
-		{Name: "model", Type: orgv1.RuleOrganizationModel},
 		{Name: "ai", Type: orgv1.RuleEnterpriseAI, Severity: orgv1.SeverityHigh},
 	}}}
 	strict := &orgv1.GovernancePolicy{ObjectMeta: g.meta("strict"), Spec: orgv1.GovernancePolicySpec{Enforcement: orgv1.EnforcementEnforce, Rules: []orgv1.Rule{
@@ -321,6 +337,12 @@ func (g *gen) policies() []orgv1.Object {
 			Match: &orgv1.RuleMatch{LabelSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
 				{Key: "tier", Operator: metav1.LabelSelectorOpIn, Values: []string{"silver"}}}}}},
 	}}}
+	if g.Models {
+		baseline.Spec.Rules = append(baseline.Spec.Rules,
+			orgv1.Rule{Name: "model", Type: orgv1.RuleOrganizationModel},
+			orgv1.Rule{Name: "martech", Type: orgv1.RuleMartechModel},
+			orgv1.Rule{Name: "temporary", Type: orgv1.RuleTemporaryTeam, Params: &orgv1.RuleParams{Types: []orgv1.TeamType{"TigerTeam", "DigitalUnit", "Department"}}})
+	}
 	if g.CEL {
 		baseline.Spec.Rules = append(baseline.Spec.Rules,
 			cel("roadmap", orgv1.KindPlatform, "has(object.spec.roadmapOwner)", "every platform needs a roadmap owner"),

@@ -23,7 +23,7 @@ func TestEvaluateNamespace(t *testing.T) {
 		team("retail", withType("BusinessUnit"), withFunction("Sales"), withParent("corp-gone")),
 		team("coe", withType("CenterOfExcellence"), withFunction("Data"), expiringAt(expiry), withLead(person("Ana", ""))),
 		platform("crm", operatedBy("retail")),
-		platform("cdp", ownedBy("coe")),
+		platform("cdp", ownedBy("coe")), // a CRM: no marketing platform
 		committee("steer", "coe", "retail"),
 		team("elsewhere", inNS[*orgv1.Team]("other")),
 	)
@@ -40,8 +40,19 @@ func TestEvaluateNamespace(t *testing.T) {
 				Message: `steering committee "steer": spec.members: no member team covers IT`}},
 		},
 		Namespaces: []NamespaceResult{{
-			Namespace:     ns,
-			InferredModel: orgv1.ModelHybrid,
+			Namespace: ns,
+			// crm has no owner, so it does not count, nor does retail's
+			// operating it: the CoE's one platform is all there is.
+			Model: ModelInference{
+				Model:    orgv1.ModelCentralized,
+				Reason:   `CenterOfExcellence "coe" owns the one platform (none Foundational); no BusinessUnit owns or operates one`,
+				Evidence: []orgv1.ModelEvidence{{Unit: "coe", UnitType: orgv1.UnitCenterOfExcellence, Owns: 1}},
+				Owners:   map[ObjectRef]Unit{platformRef("cdp"): {Head: teamRef("coe"), Type: orgv1.UnitCenterOfExcellence}},
+			},
+			Martech: MartechInference{
+				Model:  orgv1.MartechUnknown,
+				Reason: "no team that exists and has not expired owns a marketing platform (CDP, DAM, MarketingAutomation, CMS, Personalization, Social, Advertising, Analytics)",
+			},
 			Summary: orgv1.OrganizationSummary{
 				Teams: 2, Platforms: 2, SteeringCommittees: 1, GovernancePolicies: 2, Violations: 5,
 				ViolationsBySeverity: map[string]int32{"High": 2, "Medium": 1, "Low": 2},

@@ -35,13 +35,13 @@ func pick[T any](s *byteSource, l []T) T { return l[s.intn(len(l))] }
 var (
 	fuzzNamespaces = []string{"a", "b", ""}
 	fuzzFunctions  = []orgv1.TeamFunction{"IT", "Data", "Sales", "Support", "Legal", "Privacy", "Marketing", "Analytics", ""}
-	fuzzTypes      = []orgv1.TeamType{"BusinessUnit", "CenterOfExcellence", "Department", "TigerTeam", ""}
-	fuzzCategories = []orgv1.PlatformCategory{"AIML", "CRM", "CDP", ""}
+	fuzzTypes      = []orgv1.TeamType{"BusinessUnit", "CenterOfExcellence", "Department", "TigerTeam", "DigitalUnit", "PracticeCenter", "Agency", ""}
+	fuzzCategories = []orgv1.PlatformCategory{"AIML", "CRM", "CDP", "DAM", "Social", ""}
 	fuzzTiers      = []orgv1.PlatformTier{"Foundational", "Engagement", ""}
 	fuzzRuleTypes  = []orgv1.RuleType{
 		orgv1.RulePlatformOwnership, orgv1.RulePlatformGoverned, orgv1.RuleSteeringCommitteeCoverage, orgv1.RulePrivacyOwner,
 		orgv1.RuleResponsibilityAssignment, orgv1.RuleTeamStructure, orgv1.RuleOrganizationModel, orgv1.RuleEnterpriseAI,
-		orgv1.RuleCEL, orgv1.RuleCEL, "Bogus",
+		orgv1.RuleMartechModel, orgv1.RuleTemporaryTeam, orgv1.RuleCEL, orgv1.RuleCEL, "Bogus",
 	}
 	fuzzKinds       = append([]orgv1.Kind{"GovernancePolicy"}, judgedKinds...)
 	fuzzSeverities  = []orgv1.Severity{"Low", "Medium", "High", "Critical", ""}
@@ -51,7 +51,9 @@ var (
 		`object.metadata.labels["tier"] == "gold"`, `1 + `, `undeclared`, `[1,2,3].all(x, [1,2,3].all(y, x * y < 9))`,
 		`object.metadata.name.startsWith("t")`, `2`,
 	}
-	fuzzPeople = []string{"Ana", "Bo", "Élodie", ""}
+	fuzzPeople        = []string{"Ana", "Bo", "Élodie", ""}
+	fuzzModels        = []orgv1.OrganizationModel{"Independent", "Centralized", "Hybrid", ""}
+	fuzzMartechModels = []orgv1.MartechModel{"", "Hostile", "Committee", "Embedded", "Traditional", "JointVenture", "OutsourcedMarketing"}
 )
 
 // randomObjects builds an organization from fuzz bytes: every kind, several
@@ -113,6 +115,9 @@ func randomOrg(data []byte, namespaces []string) []metav1.Object {
 		if s.chance(3) {
 			t.Spec.ExpiresAt = &metav1.Time{Time: now.Add(time.Duration(s.intn(5)-2) * time.Hour)}
 		}
+		if s.chance(4) {
+			t.Spec.SuccessorRef = optTeamRef()
+		}
 		out = append(out, t)
 	}
 	for i := range s.intn(10) {
@@ -151,11 +156,16 @@ func randomOrg(data []byte, namespaces []string) []metav1.Object {
 		out = append(out, m)
 	}
 	for i := range s.intn(3) {
-		out = append(out, &orgv1.Organization{ObjectMeta: objMeta("o", i), Spec: orgv1.OrganizationSpec{
-			Model:        pick(s, []orgv1.OrganizationModel{"Independent", "Centralized", "Hybrid", ""}),
-			MartechModel: pick(s, []orgv1.MartechModel{"", "Hostile", "Committee"}),
+		o := &orgv1.Organization{ObjectMeta: objMeta("o", i), Spec: orgv1.OrganizationSpec{
+			Model:        pick(s, fuzzModels),
+			MartechModel: pick(s, fuzzMartechModels),
 			Executives:   []orgv1.Executive{{Role: "CMO", Person: orgv1.Person{Name: "Ana", TeamRef: optTeamRef()}}},
-		}})
+		}}
+		if s.chance(2) {
+			o.Spec.Transition = &orgv1.Transition{Model: pick(s, fuzzModels), MartechModel: pick(s, fuzzMartechModels),
+				By: metav1.Time{Time: now.Add(time.Duration(s.intn(5)-2) * time.Hour)}}
+		}
+		out = append(out, o)
 	}
 	for i := range s.intn(4) {
 		p := &orgv1.GovernancePolicy{ObjectMeta: objMeta("g", i), Spec: orgv1.GovernancePolicySpec{
@@ -179,6 +189,12 @@ func randomRule(s *byteSource, name string) orgv1.Rule {
 			RequiredFunctions:     []orgv1.FunctionGroup{{AnyOf: []orgv1.TeamFunction{pick(s, fuzzFunctions), pick(s, fuzzFunctions)}}},
 			OwnerFunctions:        []orgv1.TeamFunction{pick(s, fuzzFunctions)},
 			RequireForTiers:       []orgv1.PlatformTier{pick(s, fuzzTiers)},
+			RequiredActivities:    []string{pick(s, []string{"act0", "act3"})},
+			Types:                 []orgv1.TeamType{pick(s, fuzzTypes)},
+		}
+		if s.chance(2) {
+			days := int32(s.intn(3))
+			r.Params.NoticeDays = &days
 		}
 	}
 	if !s.chance(3) {

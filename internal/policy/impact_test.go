@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
@@ -58,9 +59,11 @@ func everyRule(ns string) *orgv1.GovernancePolicy {
 		rule("governed", orgv1.RulePlatformGoverned),
 		rule("coverage", orgv1.RuleSteeringCommitteeCoverage),
 		rule("privacy", orgv1.RulePrivacyOwner),
-		rule("raci", orgv1.RuleResponsibilityAssignment, withParams(orgv1.RuleParams{RequireForTiers: tiers})),
+		rule("raci", orgv1.RuleResponsibilityAssignment, withParams(orgv1.RuleParams{RequireForTiers: tiers, RequiredActivities: []string{"act1"}})),
 		rule("structure", orgv1.RuleTeamStructure),
 		rule("model", orgv1.RuleOrganizationModel),
+		rule("martech", orgv1.RuleMartechModel),
+		rule("temporary", orgv1.RuleTemporaryTeam, withParams(orgv1.RuleParams{Types: fuzzTypes[:len(fuzzTypes)-1], NoticeDays: ptr.To(int32(1))})),
 		rule("ai", orgv1.RuleEnterpriseAI),
 		celRule("cel", `(owner != null && owner.spec.function == "IT") || (committee != null && committee.metadata.labels["tier"] == "gold")`, "", orgv1.KindPlatform),
 	)
@@ -352,9 +355,9 @@ func TestImpactOf(t *testing.T) {
 		objects: append(slices.Clone(summaries), "Platform/acme/crm", "ResponsibilityMatrix/other/m"),
 		nss:     []string{"acme", "other"},
 	}, {
-		name:    "a platform: its committee, its organization, the matrices naming it",
+		name:    "a platform: its committee, its organization, the matrices naming it, its owner (a temporary team's platforms)",
 		changed: crm,
-		objects: append(slices.Clone(summaries), "Platform/acme/crm", "ResponsibilityMatrix/other/m", "SteeringCommittee/acme/steer"),
+		objects: append(slices.Clone(summaries), "Platform/acme/crm", "ResponsibilityMatrix/other/m", "SteeringCommittee/acme/steer", "Team/other/d"),
 		nss:     []string{"acme", "other"},
 	}, {
 		name:    "a policy: the kinds its rules judge in its namespace",

@@ -249,6 +249,7 @@ func TestResponsibilityAssignment(t *testing.T) {
 	medium := func(msg string) orgv1.Violation { return v("raci", orgv1.SeverityMedium, msg) }
 	crossNS := matrix("m", "", orgv1.Activity{
 		Name:        "Launch",
+		Responsible: []orgv1.TeamRef{ref("ops")},
 		Accountable: &orgv1.TeamRef{Name: "mkt", Namespace: ns},
 		Informed:    []orgv1.TeamRef{ref("it"), ref("mkt")},
 	})
@@ -368,7 +369,8 @@ func TestOrganizationModel(t *testing.T) {
 		name: "declared differs from inferred",
 		objs: with(pol, org("acme", "Hybrid")),
 		obj:  orgRef("acme"),
-		want: []orgv1.Violation{medium(`organization "acme": spec.model: declared "Hybrid" but platform ownership shows "Centralized"`)},
+		want: []orgv1.Violation{medium(`organization "acme": spec.model: declared "Hybrid" but platform ownership shows "Centralized": ` +
+			`CenterOfExcellence "coe" owns the one platform (none Foundational); no BusinessUnit owns or operates one`)},
 	}, {
 		name: "inferred Unknown contradicts nothing",
 		objs: objs(pol, org("acme", "Independent"), platform("cdp")),

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -21,6 +23,8 @@ var samplesFindings = regexp.MustCompile("(?s)<!-- samples-findings -->\n```text
 // SamplesFindings reads the findings that README.md promises for
 // config/samples (its samples-findings block, one a line), sorted: the
 // controller's suite and the plugin's check both hold themselves to it.
+// Besides violations, the block holds each Organization's models, units and
+// transition (ModelLines).
 func SamplesFindings() ([]string, error) {
 	readme, err := os.ReadFile(filepath.Join(Root(), "README.md"))
 	if err != nil {
@@ -61,8 +65,33 @@ func Findings(ctx context.Context, c client.Reader, ns string) ([]string, error)
 			for _, v := range obj.Judgement().Violations {
 				out = append(out, fmt.Sprintf("%s/%s %s %s/%s %s", k.Kind, obj.GetName(), v.Severity, v.Policy, v.Rule, v.Message))
 			}
+			if o, ok := obj.(*orgv1.Organization); ok {
+				out = append(out, ModelLines(o.Name, &o.Status)...)
+			}
 		}
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// ModelLines writes an Organization's inferred models, its units and its
+// transition in the samples-findings format:
+//
+//	Organization/acme model Hybrid: <status.modelReason>
+//	Organization/acme martech Embedded by team moc: <status.martechReason>
+//	Organization/acme unit moc CenterOfExcellence owns 4 (2 Foundational), operates 0
+//	Organization/acme transition Planned by 2030-06-30T00:00:00Z
+func ModelLines(name string, st *orgv1.OrganizationStatus) []string {
+	prefix := "Organization/" + name + " "
+	out := []string{
+		prefix + fmt.Sprintf("model %s: %s", st.InferredModel, st.ModelReason),
+		prefix + fmt.Sprintf("martech %s by team %s: %s", st.InferredMartechModel, cmp.Or(st.MartechTeam, "-"), st.MartechReason),
+	}
+	for _, e := range st.ModelEvidence {
+		out = append(out, prefix+fmt.Sprintf("unit %s %s owns %d (%d Foundational), operates %d", e.Unit, e.UnitType, e.Owns, e.OwnsFoundational, e.Operates))
+	}
+	if t := st.Transition; t != nil {
+		out = append(out, prefix+fmt.Sprintf("transition %s by %s", t.Phase, t.By.UTC().Format(time.RFC3339)))
+	}
+	return out
 }

@@ -35,7 +35,7 @@ func generate(i int, namespaces []string) []client.Object {
 	for _, o := range orggen.Generate(orggen.Options{
 		Namespace: namespaces[i], Others: others, Foreign: 0.07, Seed: seed + uint64(i),
 		Teams: 5 + i%4, Platforms: 3 + i%3, Committees: 1 + i%2, Matrices: 1 + i%2,
-		Dangling: 0.1, Cycles: 1, CEL: true, Broken: i == 1,
+		Dangling: 0.1, Cycles: 1, CEL: true, Broken: i == 1, Models: true,
 	}) {
 		objs = append(objs, o)
 	}
