@@ -95,8 +95,12 @@ bin/krew: hack/krew/go.mod hack/krew/go.sum
 helm: ## Build helm (pinned in hack/helm/go.mod) into bin/helm and render cert-manager's CRDs into bin/crds/cert-manager, for the Helm chart's tests.
 	hack/helm-tools.sh
 
+.PHONY: opa
+opa: ## Build opa and conftest (pinned in hack/opa/go.mod) into bin/, the Rego peer of `kubectl org check` that test/peer compares with (once; a few minutes).
+	hack/opa/build.sh
+
 .PHONY: test
-test: verify-generated lint envtest test-tools image helm krew ## Run every test against a real kube-apiserver and etcd.
+test: verify-generated lint envtest test-tools image helm krew opa ## Run every test against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -timeout 45m $(GO_TEST_FLAGS) ./...
 
 ##@ Build and run
@@ -179,7 +183,11 @@ fuzz: ## Fuzz the policy engine, its fan-out and the manifest reader for FUZZTIM
 
 ##@ Benchmarks
 
+PEER_OBJECTS ?= 10000
+PEER_RUNS ?= 5
+
 .PHONY: bench
-bench: envtest ## Run the engine, plugin check and convergence benchmarks (results go in docs/performance.md).
+bench: envtest opa ## Run the engine, plugin check, check-vs-OPA/conftest (PEER_OBJECTS, PEER_RUNS) and convergence benchmarks (results go in docs/performance.md).
 	go test -run '^$$' -bench . -benchmem ./internal/policy/ ./internal/check/
+	go run ./test/peer -objects $(PEER_OBJECTS) -runs $(PEER_RUNS) -docs docs/performance.md
 	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -run '^$$' -bench . -benchtime 1x -timeout 30m ./test/bench/

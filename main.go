@@ -28,6 +28,7 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
 	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/cachetrim"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/version"
 	"github.com/orgplane/orgplane/internal/webhooks"
@@ -126,6 +127,7 @@ func managerOptions(opts options) ctrl.Options {
 	}
 	return ctrl.Options{
 		Scheme:                  scheme,
+		Cache:                   cachetrim.Options(), // no managedFields in the cache
 		Metrics:                 metrics,
 		HealthProbeBindAddress:  opts.probeAddr,
 		WebhookServer:           webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertPath, TLSOpts: metrics.TLSOpts}),

@@ -87,7 +87,8 @@ func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization
 		return reconcile.Result{}, g.Err()
 	}
 	ns := ev.Namespaces[0]
-	org.Status.InferredModel = ns.InferredModel
+	ns.WriteModels(&org.Status)
+	org.Status.Transition = ev.Object(refOf(orgv1.KindOrganization, org)).Transition
 	org.Status.Summary = &ns.Summary
 	record(orgv1.KindOrganization, org, own)
 	return d.requeueAt(ev.RequeueAt), nil

@@ -1,6 +1,9 @@
 package controllers
 
 import (
+	"fmt"
+	"time"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -32,4 +35,40 @@ func recordTransitions(rec recorder.EventRecorder, before, after orgv1.Object) {
 	if c, ok := changed(orgv1.ConditionStalled); ok && c.Status == metav1.ConditionTrue {
 		rec.Eventf(after, nil, corev1.EventTypeWarning, c.Reason, "Evaluate", "%s", c.Message)
 	}
+	if o, ok := after.(*orgv1.Organization); ok {
+		recordPhase(rec, before.(*orgv1.Organization), o)
+	}
+}
+
+// phaseEvents are the type and reason of the event of each transition phase.
+var phaseEvents = map[orgv1.TransitionPhase][2]string{
+	orgv1.TransitionPlanned:   {corev1.EventTypeNormal, orgv1.ReasonTransitionPlanned},
+	orgv1.TransitionCompleted: {corev1.EventTypeNormal, orgv1.ReasonTransitionCompleted},
+	orgv1.TransitionOverdue:   {corev1.EventTypeWarning, orgv1.ReasonTransitionOverdue},
+}
+
+// recordPhase emits an event when an organization's transition enters a
+// phase: once planned, once completed, once overdue; none at rest.
+func recordPhase(rec recorder.EventRecorder, before, after *orgv1.Organization) {
+	tr, st := after.Spec.Transition, after.Status.Transition
+	if tr == nil || st == nil || before.Status.Transition != nil && before.Status.Transition.Phase == st.Phase {
+		return
+	}
+	target, shows := fmt.Sprintf("%q", tr.Model), fmt.Sprintf("%q", after.Status.InferredModel)
+	if tr.MartechModel != "" {
+		target += fmt.Sprintf(" with martech model %q", tr.MartechModel)
+		shows += fmt.Sprintf(" with martech model %q", after.Status.InferredMartechModel)
+	}
+	by := tr.By.UTC().Format(time.RFC3339)
+	var msg string
+	switch st.Phase {
+	case orgv1.TransitionPlanned:
+		msg = fmt.Sprintf("transition to %s planned by %s; the structure shows %s", target, by, shows)
+	case orgv1.TransitionCompleted:
+		msg = fmt.Sprintf("transition to %s completed: the structure shows it", target)
+	default:
+		msg = fmt.Sprintf("transition to %s was due by %s; the structure shows %s", target, by, shows)
+	}
+	ev := phaseEvents[st.Phase]
+	rec.Eventf(after, nil, ev[0], ev[1], "Evaluate", "%s", msg)
 }

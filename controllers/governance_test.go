@@ -288,7 +288,8 @@ func TestRollupsAndTransitionEvents(t *testing.T) {
 	env.Create(t, builders.MakePlatform("crm", ns).Owner("bu-europe").Obj())
 	g.Eventually(func(g Gomega) {
 		g.Expect(messages(g, organization)).To(ConsistOf(
-			`baseline/model: organization "acme": spec.model: declared "Centralized" but platform ownership shows "Hybrid"`))
+			`baseline/model: organization "acme": spec.model: declared "Centralized" but platform ownership shows "Hybrid": ` +
+				`CenterOfExcellence "coe" owns 1 platform (none Foundational); BusinessUnit "bu-europe" owns 1`))
 		g.Expect(organization.Status.InferredModel).To(Equal(orgv1.ModelHybrid))
 		g.Expect(organization.Status.Summary).NotTo(BeNil())
 		g.Expect(*organization.Status.Summary).To(Equal(orgv1.OrganizationSummary{

@@ -38,3 +38,16 @@ const (
 	// compliant again.
 	ReasonCompliant = "Compliant"
 )
+
+// Reasons of the events recorded when an Organization's spec.transition
+// changes phase (status.transition.phase).
+const (
+	// ReasonTransitionPlanned (Normal): a transition is set and the structure
+	// does not show its target yet.
+	ReasonTransitionPlanned = "TransitionPlanned"
+	// ReasonTransitionCompleted (Normal): the structure shows the target.
+	ReasonTransitionCompleted = "TransitionCompleted"
+	// ReasonTransitionOverdue (Warning): the deadline passed before the
+	// structure showed the target.
+	ReasonTransitionOverdue = "TransitionOverdue"
+)

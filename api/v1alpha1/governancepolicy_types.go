@@ -3,7 +3,7 @@ package v1alpha1
 import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 // RuleType names what a rule checks; docs/rules.md describes each.
-// +kubebuilder:validation:Enum=PlatformOwnership;PlatformGoverned;SteeringCommitteeCoverage;PrivacyOwner;ResponsibilityAssignment;TeamStructure;OrganizationModel;EnterpriseAI;CEL
+// +kubebuilder:validation:Enum=PlatformOwnership;PlatformGoverned;SteeringCommitteeCoverage;PrivacyOwner;ResponsibilityAssignment;TeamStructure;OrganizationModel;MartechModel;TemporaryTeam;EnterpriseAI;CEL
 type RuleType string
 
 // Rule types.
@@ -15,6 +15,8 @@ const (
 	RuleResponsibilityAssignment  RuleType = "ResponsibilityAssignment"
 	RuleTeamStructure             RuleType = "TeamStructure"
 	RuleOrganizationModel         RuleType = "OrganizationModel"
+	RuleMartechModel              RuleType = "MartechModel"
+	RuleTemporaryTeam             RuleType = "TemporaryTeam"
 	RuleEnterpriseAI              RuleType = "EnterpriseAI"
 	RuleCEL                       RuleType = "CEL"
 )
@@ -86,6 +88,29 @@ type RuleParams struct {
 	// +listType=set
 	// +optional
 	RequireForTiers []PlatformTier `json:"requireForTiers,omitempty"`
+
+	// requiredActivities: ResponsibilityAssignment; every matrix must have
+	// an activity of each of these names.
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=128
+	// +listType=set
+	// +optional
+	RequiredActivities []string `json:"requiredActivities,omitempty"`
+
+	// types: TemporaryTeam; the team types that are temporary. Default:
+	// DigitalUnit and TigerTeam.
+	// +kubebuilder:validation:MaxItems=9
+	// +listType=set
+	// +optional
+	Types []TeamType `json:"types,omitempty"`
+
+	// noticeDays: TemporaryTeam; how many days before its end a temporary
+	// team that owns platforms must name a successor. Default: 30.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=3650
+	// +optional
+	NoticeDays *int32 `json:"noticeDays,omitempty"`
 }
 
 // RuleMatch narrows the objects a rule judges.

@@ -14,16 +14,23 @@ const (
 	FunctionPrivacy TeamFunction = "Privacy"
 	FunctionSales   TeamFunction = "Sales"
 	FunctionSupport TeamFunction = "Support"
+	// FunctionMarketing and FunctionIT are the two sides of the martech
+	// model inference.
+	FunctionMarketing TeamFunction = "Marketing"
 )
 
 // TeamType is the kind of organizational unit a team is.
 // +kubebuilder:validation:Enum=BusinessUnit;Department;CenterOfExcellence;DigitalUnit;PracticeCenter;TigerTeam;CommunityOfPractice;AdvisoryBoard;Agency
 type TeamType string
 
-// Team types that the inferred organization model looks for.
+// Team types that the inferences and rules look for.
 const (
 	TeamTypeBusinessUnit       TeamType = "BusinessUnit"
 	TeamTypeCenterOfExcellence TeamType = "CenterOfExcellence"
+	TeamTypeDigitalUnit        TeamType = "DigitalUnit"
+	TeamTypePracticeCenter     TeamType = "PracticeCenter"
+	TeamTypeTigerTeam          TeamType = "TigerTeam"
+	TeamTypeAgency             TeamType = "Agency"
 )
 
 // TeamSpec declares a team, where it reports and who is in it.
@@ -75,9 +82,16 @@ type TeamSpec struct {
 	ProfitAndLoss bool `json:"profitAndLoss,omitempty"`
 
 	// expiresAt marks a temporary construct (a digital unit, a tiger team):
-	// past this RFC 3339 time the team is reported as expired.
+	// past this RFC 3339 time the team is reported as expired, and the
+	// platforms it owns no longer count for the inferred models.
 	// +optional
 	ExpiresAt *metav1.Time `json:"expiresAt,omitempty"`
+
+	// successorRef is the team that takes over a temporary team's platforms
+	// when it ends; the TemporaryTeam rule asks for one when the team owns
+	// platforms and its end is near.
+	// +optional
+	SuccessorRef *TeamRef `json:"successorRef,omitempty"`
 }
 
 // TeamStatus is what the controller observed of the team.
@@ -93,6 +107,7 @@ type TeamStatus struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=tm,categories=orgplane
 // +kubebuilder:validation:XValidation:rule="!has(self.spec.parentRef) || has(self.spec.parentRef.namespace) || self.spec.parentRef.name != self.metadata.name",message="spec.parentRef.name: a team cannot be its own parent",fieldPath=".spec.parentRef.name",reason=FieldValueInvalid
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.successorRef) || has(self.spec.successorRef.namespace) || self.spec.successorRef.name != self.metadata.name",message="spec.successorRef.name: a team cannot be its own successor",fieldPath=".spec.successorRef.name",reason=FieldValueInvalid
 // +kubebuilder:validation:XValidation:rule="!has(self.spec.dottedLineRefs) || self.spec.dottedLineRefs.all(r, has(r.namespace) || r.name != self.metadata.name)",message="spec.dottedLineRefs: a team cannot have a dotted line to itself",fieldPath=".spec.dottedLineRefs",reason=FieldValueInvalid
 // +kubebuilder:printcolumn:name="Display Name",type=string,JSONPath=`.spec.displayName`,priority=1
 // +kubebuilder:printcolumn:name="Function",type=string,JSONPath=`.spec.function`

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
@@ -81,12 +83,51 @@ func totalsTables(t Totals) []table {
 	return []table{sev, pol}
 }
 
-func (ns *Namespace) sections() []section {
-	orgs := table{Columns: []string{"Organization", "Declared model", "Inferred model", "Martech model", "Compliance"}}
+// modelsSection lays out the organizations' models: declared against
+// inferred, each reason, the units' evidence, the martech team and the
+// transition with its phase.
+func (ns *Namespace) modelsSection() section {
+	orgs := table{Columns: []string{"Organization", "Declared model", "Inferred model", "Declared martech model", "Inferred martech model", "Martech team", "Transition", "Compliance"}}
+	units := table{Columns: []string{"Organization", "Unit", "Unit type", "Owns", "Foundational", "Operates"}}
+	var reasons []string
 	for _, o := range ns.Organizations {
-		mismatch := o.InferredModel != string(orgv1.ModelUnknown) && o.InferredModel != "-" && o.InferredModel != o.DeclaredModel
-		orgs.Rows = append(orgs.Rows, row{Cells: []string{label(o.DisplayName, o.Name), o.DeclaredModel, o.InferredModel, dash(o.MartechModel), o.Compliance}, Alert: mismatch || o.Compliance == NonCompliant})
+		accepted := []string{o.DeclaredModel, string(orgv1.ModelUnknown), "-"}
+		if t := o.Transition; t != nil && t.Phase != string(orgv1.TransitionOverdue) {
+			accepted = append(accepted, t.Model)
+		}
+		mismatch := !slices.Contains(accepted, o.InferredModel) || o.Transition != nil && o.Transition.Phase == string(orgv1.TransitionOverdue)
+		orgs.Rows = append(orgs.Rows, row{Cells: []string{label(o.DisplayName, o.Name), o.DeclaredModel, o.InferredModel, dash(o.MartechModel),
+			dash(o.InferredMartechModel), dash(o.MartechTeam), transitionWords(o.Transition), o.Compliance}, Alert: mismatch || o.Compliance == NonCompliant})
+		if o.ModelReason != "" {
+			reasons = append(reasons, fmt.Sprintf("%s is %s: %s.", o.Name, o.InferredModel, o.ModelReason))
+		}
+		if o.MartechReason != "" {
+			reasons = append(reasons, fmt.Sprintf("%s's martech model is %s: %s.", o.Name, dash(o.InferredMartechModel), o.MartechReason))
+		}
+		if t := o.Transition; t != nil && t.Reason != "" {
+			reasons = append(reasons, fmt.Sprintf("%s's transition: %s", o.Name, t.Reason))
+		}
+		for _, e := range o.ModelEvidence {
+			units.Rows = append(units.Rows, row{Cells: []string{o.Name, e.Unit, string(e.UnitType), fmt.Sprint(e.Owns), fmt.Sprint(e.OwnsFoundational), fmt.Sprint(e.Operates)}})
+		}
 	}
+	return section{Title: "Organization model", Level: 3, Text: reasons, Tables: []table{orgs, units}}
+}
+
+// transitionWords writes a transition: "Hybrid, martech JointVenture, by
+// 2030-06-30 (Planned)".
+func transitionWords(t *Transition) string {
+	if t == nil {
+		return "-"
+	}
+	target := t.Model
+	if t.MartechModel != "" {
+		target += ", martech " + t.MartechModel
+	}
+	return fmt.Sprintf("%s, by %s (%s)", target, t.By.Format(time.RFC3339), t.Phase)
+}
+
+func (ns *Namespace) sections() []section {
 	plats := table{Columns: []string{"Platform", "Category", "Tier", "Owner", "Operators", "Personal data", "Privacy owner", "Steering committee", "Compliance", "Violations"}}
 	for _, p := range ns.Platforms {
 		plats.Rows = append(plats.Rows, row{Cells: []string{
@@ -123,7 +164,7 @@ func (ns *Namespace) sections() []section {
 		pols.Rows = append(pols.Rows, row{Cells: []string{p.Name, p.Enforcement, p.Ready, dash(strings.Join(rules, ", ")), dash(p.Stalled)}, Alert: p.Stalled != ""})
 	}
 	return []section{
-		{Title: "Organization model", Level: 3, Tables: []table{orgs}},
+		ns.modelsSection(),
 		{Title: "Platforms", Level: 3, Tables: []table{plats}},
 		{Title: "Steering committees", Level: 3, Tables: []table{comms}},
 		{Title: "Teams", Level: 3, Tables: []table{teams}},
@@ -215,6 +256,10 @@ func WriteText(w io.Writer, r *Report) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// EscapeMarkdown escapes what Markdown would read as syntax in a table cell
+// or a paragraph, so that names and messages show as written.
+func EscapeMarkdown(s string) string { return markdownCell.Replace(s) }
 
 // markdownCell escapes what Markdown would read as syntax in a table cell.
 var markdownCell = strings.NewReplacer(`\`, `\\`, `|`, `\|`, `*`, `\*`, `_`, `\_`, "`", "\\`", `[`, `\[`, `]`, `\]`, `<`, `&lt;`, `>`, `&gt;`, "\n", " ")

@@ -73,13 +73,33 @@ type Object struct {
 	Status
 }
 
-// Organization is an Organization's model.
+// Organization is an Organization's models: declared, inferred with the
+// reason and the units' evidence, the martech team, and a planned
+// transition.
 type Organization struct {
 	Object
-	DisplayName   string `json:"displayName,omitempty"`
-	DeclaredModel string `json:"declaredModel"`
-	InferredModel string `json:"inferredModel"`
-	MartechModel  string `json:"martechModel,omitempty"`
+	DisplayName   string                `json:"displayName,omitempty"`
+	DeclaredModel string                `json:"declaredModel"`
+	InferredModel string                `json:"inferredModel"`
+	ModelReason   string                `json:"modelReason,omitempty"`
+	ModelEvidence []orgv1.ModelEvidence `json:"modelEvidence"`
+	// MartechModel is the declared martech model.
+	MartechModel         string      `json:"martechModel,omitempty"`
+	InferredMartechModel string      `json:"inferredMartechModel,omitempty"`
+	MartechTeam          string      `json:"martechTeam,omitempty"`
+	MartechReason        string      `json:"martechReason,omitempty"`
+	Transition           *Transition `json:"transition,omitempty"`
+}
+
+// Transition is a planned move and how far it has come.
+type Transition struct {
+	Model        string    `json:"model"`
+	MartechModel string    `json:"martechModel,omitempty"`
+	By           time.Time `json:"by"`
+	Reason       string    `json:"reason,omitempty"`
+	// Phase is Planned, Completed or Overdue; Pending while the controller
+	// has not evaluated the current generation.
+	Phase string `json:"phase"`
 }
 
 // Platform is who owns, runs, answers for privacy and governs a platform.
@@ -208,11 +228,23 @@ func (n *Namespace) object(kind orgv1.Kind, o orgv1.Judged) Object {
 	return obj
 }
 
+// organization reads an Organization's models off its spec and status.
 func (n *Namespace) organization(o *orgv1.Organization) Organization {
-	return Organization{
-		Object: n.object(orgv1.KindOrganization, o), DisplayName: o.Spec.DisplayName,
-		DeclaredModel: string(o.Spec.Model), InferredModel: cmp.Or(string(o.Status.InferredModel), "-"), MartechModel: string(o.Spec.MartechModel),
+	obj := n.object(orgv1.KindOrganization, o)
+	st := o.Status
+	org := Organization{
+		Object: obj, DisplayName: o.Spec.DisplayName,
+		DeclaredModel: string(o.Spec.Model), InferredModel: cmp.Or(string(st.InferredModel), "-"), ModelReason: st.ModelReason,
+		ModelEvidence: nonNil(st.ModelEvidence), MartechModel: string(o.Spec.MartechModel),
+		InferredMartechModel: string(st.InferredMartechModel), MartechTeam: st.MartechTeam, MartechReason: st.MartechReason,
 	}
+	if tr := o.Spec.Transition; tr != nil {
+		org.Transition = &Transition{Model: string(tr.Model), MartechModel: string(tr.MartechModel), By: tr.By.UTC(), Reason: tr.Reason, Phase: Pending}
+		if st.Transition != nil && obj.Compliance != Pending {
+			org.Transition.Phase = string(st.Transition.Phase)
+		}
+	}
+	return org
 }
 
 func (n *Namespace) platform(p *orgv1.Platform) Platform {

@@ -53,7 +53,14 @@ func graph(t *testing.T) policy.Graph {
 	org := builders.MakeOrganization("acme", "acme").DisplayName("Acme <script>alert(1)</script>").Model(orgv1.ModelCentralized).Obj()
 	judged(org, violation(orgv1.SeverityMedium, "gov", "model", `organization "acme": spec.model: declared "Centralized" but platform ownership shows "Hybrid"`))
 	org.Status.InferredModel = orgv1.ModelHybrid
-	coe := builders.MakeTeam("coe", "acme").DisplayName("Marketing | Ops").Type("CenterOfExcellence").Obj()
+	org.Spec.MartechModel, org.Spec.Transition = orgv1.MartechEmbedded, &orgv1.Transition{
+		Model: orgv1.ModelHybrid, MartechModel: orgv1.MartechJointVenture, By: metav1.NewTime(now.Add(48 * time.Hour)), Reason: "IT joins the CoE"}
+	org.Status.ModelReason = `CenterOfExcellence "coe" owns 1 platform (none Foundational); BusinessUnit "eu/emea" operates 1`
+	org.Status.ModelEvidence = []orgv1.ModelEvidence{{Unit: "coe", UnitType: orgv1.UnitCenterOfExcellence, Owns: 1}, {Unit: "eu/emea", UnitType: orgv1.UnitBusinessUnit, Operates: 1}}
+	org.Status.InferredMartechModel, org.Status.MartechTeam = orgv1.MartechEmbedded, "coe"
+	org.Status.MartechReason = `team "coe" owns the most marketing platforms (1 of 1); it has function Marketing and is not on the IT side`
+	org.Status.Transition = &orgv1.TransitionStatus{Phase: orgv1.TransitionPlanned, By: org.Spec.Transition.By}
+	coe := builders.MakeTeam("coe", "acme").DisplayName("Marketing | Ops").Function("Marketing").Type("CenterOfExcellence").Obj()
 	judged(coe)
 	legal := builders.MakeTeam("legal", "acme").Function("Legal").Parent("coe").
 		Generation(2).Obj() // changed since the controller last looked
@@ -98,8 +105,17 @@ func TestBuild(t *testing.T) {
 	if got := []string{ns.Teams[0].Compliance, ns.Teams[1].Compliance}; !cmp.Equal(got, []string{Compliant, Pending}) {
 		t.Errorf("team compliance %v: a changed team is Pending", got)
 	}
-	if o := ns.Organizations[0]; o.DeclaredModel != "Centralized" || o.InferredModel != "Hybrid" {
-		t.Errorf("organization %+v", o)
+	if diff := cmp.Diff(Organization{
+		Object:        Object{Kind: "Organization", Name: "acme", Status: status(graph(t).Organizations("acme")[0])},
+		DisplayName:   "Acme <script>alert(1)</script>",
+		DeclaredModel: "Centralized", InferredModel: "Hybrid",
+		ModelReason:   `CenterOfExcellence "coe" owns 1 platform (none Foundational); BusinessUnit "eu/emea" operates 1`,
+		ModelEvidence: []orgv1.ModelEvidence{{Unit: "coe", UnitType: "CenterOfExcellence", Owns: 1}, {Unit: "eu/emea", UnitType: "BusinessUnit", Operates: 1}},
+		MartechModel:  "Embedded", InferredMartechModel: "Embedded", MartechTeam: "coe",
+		MartechReason: `team "coe" owns the most marketing platforms (1 of 1); it has function Marketing and is not on the IT side`,
+		Transition:    &Transition{Model: "Hybrid", MartechModel: "JointVenture", By: now.Add(48 * time.Hour), Reason: "IT joins the CoE", Phase: "Planned"},
+	}, ns.Organizations[0]); diff != "" {
+		t.Errorf("organization (-want +got):\n%s", diff)
 	}
 	want := Totals{Objects: 6, NonCompliant: 3, Pending: 1, Violations: 62, Unlisted: 58,
 		Counts: policy.Counts{BySeverity: map[orgv1.Severity]int{"High": 2, "Medium": 2}, ByPolicy: map[string]int{"builtin": 1, "gov": 3}}}
@@ -272,6 +288,11 @@ func TestText(t *testing.T) {
 		"58 violations beyond the 50 listed per object",
 		"Platform/crm  ",
 		"... and 58 more",
+		`acme is Hybrid: CenterOfExcellence "coe" owns 1 platform (none Foundational); BusinessUnit "eu/emea" operates 1.`,
+		`acme's martech model is Embedded: team "coe" owns the most marketing platforms (1 of 1); it has function Marketing and is not on the IT side.`,
+		"acme's transition: IT joins the CoE",
+		"Hybrid, martech JointVenture, by 2026-03-03T12:00:00Z (Planned)",
+		"ORGANIZATION  UNIT     UNIT TYPE           OWNS  FOUNDATIONAL  OPERATES\nacme          coe      CenterOfExcellence  1     0             0\nacme          eu/emea  BusinessUnit        0     0             1\n",
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("no %q in:\n%s", want, txt)

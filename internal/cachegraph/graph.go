@@ -183,6 +183,12 @@ func (g *Graph) PlatformsGovernedBy(ns, name string) []*orgv1.Platform {
 		client.MatchingFields{refsIndex: policy.IndexKey(orgv1.KindSteeringCommittee, ns, name)})
 }
 
+// PlatformsReferencing implements policy.Graph.
+func (g *Graph) PlatformsReferencing(ns, name string) []*orgv1.Platform {
+	return list[orgv1.Platform](g, &orgv1.PlatformList{}, func(l *orgv1.PlatformList) []orgv1.Platform { return l.Items },
+		client.MatchingFields{refsIndex: policy.IndexKey(orgv1.KindTeam, ns, name)})
+}
+
 // Referrers implements policy.Index.
 func (g *Graph) Referrers(kind orgv1.Kind, ref policy.ObjectRef) []policy.ObjectRef {
 	return g.refs(kind, client.MatchingFields{refsIndex: ref.String()})

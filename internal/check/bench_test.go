@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/orgplane/orgplane/internal/manifest"
+	"github.com/orgplane/orgplane/internal/orggen"
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
@@ -30,28 +31,52 @@ func BenchmarkCheck(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			engine, err := policy.NewEngine(policy.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			var objects, findings int
-			b.ReportAllocs()
-			for b.Loop() {
-				set, err := manifest.Load([]string{dir}, manifest.Options{Namespace: "default"})
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := Evaluate(set, engine, now)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := Formats["json"](io.Discard, res, Options{FailOn: FailOnEnforce}); err != nil {
-					b.Fatal(err)
-				}
-				objects, findings = res.Read, len(res.Findings())
-			}
-			b.ReportMetric(float64(objects), "objects")
-			b.ReportMetric(float64(findings), "findings")
+			benchmarkCheck(b, dir)
 		})
 	}
+}
+
+// BenchmarkCheckEnterprise times the same on one file holding a generated
+// org of 10,000 objects in one namespace (orggen.Enterprise, the org that
+// test/peer runs OPA and conftest on).
+func BenchmarkCheckEnterprise(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "org.yaml")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := orggen.WriteYAML(f, orggen.Generate(orggen.Enterprise("acme", 10000, 1)), true); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	benchmarkCheck(b, path)
+}
+
+// benchmarkCheck times reading path, judging it and writing JSON.
+func benchmarkCheck(b *testing.B, path string) {
+	b.Helper()
+	engine, err := policy.NewEngine(policy.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var objects, findings int
+	b.ReportAllocs()
+	for b.Loop() {
+		set, err := manifest.Load([]string{path}, manifest.Options{Namespace: "default"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := Evaluate(set, engine, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := Formats["json"](io.Discard, res, Options{FailOn: FailOnEnforce}); err != nil {
+			b.Fatal(err)
+		}
+		objects, findings = res.Read, len(res.Findings())
+	}
+	b.ReportMetric(float64(objects), "objects")
+	b.ReportMetric(float64(findings), "findings")
 }

@@ -55,6 +55,9 @@ type Object struct {
 	Location Location
 	Rules    []policy.RuleRef
 	Findings []Finding
+	// Transition is an Organization's status.transition, as the controller
+	// would write it; nil without spec.transition, and for other kinds.
+	Transition *orgv1.TransitionStatus
 }
 
 // RuleError is a rule that cannot be evaluated (a CEL expression that does
@@ -78,6 +81,9 @@ type Result struct {
 	// id; for an id that several namespaces define, that of the first
 	// namespace.
 	Rules []policy.RuleRef
+	// Namespaces are the namespaces' roll-ups (their inferred models and
+	// summaries), in namespace order.
+	Namespaces []policy.NamespaceResult
 	// Read counts the orgplane objects read, Files the files, Ignored the
 	// documents of other kinds.
 	Read, Files, Ignored int
@@ -90,10 +96,10 @@ func Evaluate(set *manifest.Set, engine *policy.Engine, now time.Time) (*Result,
 		return nil, err
 	}
 	ev := engine.Evaluate(g, now)
-	res := &Result{Read: len(set.Objects), Files: set.Files, Ignored: set.Ignored}
+	res := &Result{Read: len(set.Objects), Files: set.Files, Ignored: set.Ignored, Namespaces: ev.Namespaces}
 	for _, or := range ev.Objects {
 		src := set.Lookup(string(or.Ref.Kind), or.Ref.Namespace, or.Ref.Name)
-		o := Object{Ref: or.Ref, Location: Location{src.File, src.Line}}
+		o := Object{Ref: or.Ref, Location: Location{src.File, src.Line}, Transition: or.Transition}
 		for _, v := range or.Verdicts {
 			o.Rules = append(o.Rules, v.Rule)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/orgplane/orgplane/internal/manifest"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 var now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -97,9 +98,17 @@ func TestSamplesMatchREADME(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, f := range evaluate(t, "acme-retail", repo.Path("config", "samples")).Findings() {
+	res := evaluate(t, "acme-retail", repo.Path("config", "samples"))
+	for _, f := range res.Findings() {
 		v := f.Violation
 		got = append(got, fmt.Sprintf("%s/%s %s %s/%s %s", f.Object.Kind, f.Object.Name, v.Severity, v.Policy, v.Rule, v.Message))
+	}
+	for _, o := range res.Objects {
+		if o.Ref.Kind == orgv1.KindOrganization {
+			st := orgv1.OrganizationStatus{Transition: o.Transition}
+			res.Namespaces[0].WriteModels(&st)
+			got = append(got, testenv.ModelLines(o.Ref.Name, &st)...)
+		}
 	}
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -16,9 +16,11 @@ import (
 // within the input; what it accepts has lines within the input and builds a
 // graph that the policy engine judges without panicking. The checked-in
 // corpus (testdata/fuzz/FuzzLoad) holds the samples, every kind, Lists,
-// JSON, and malformed documents.
+// JSON, and malformed documents. Every input is also read the reference
+// way (sameAsReference), which Load must agree with.
 func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsReference(t, data)
 		lines := bytes.Count(data, []byte("\n")) + 1
 		set, err := Load([]string{Stdin}, Options{Namespace: "default", Stdin: bytes.NewReader(data)})
 		if err != nil {

@@ -58,7 +58,10 @@ type Object struct {
 	// Line is the line of its metadata (of its first line when it has none).
 	Line int
 
-	root *yaml.Node
+	// root is the object's node tree while it is read, lines what is kept
+	// of it after.
+	root  *yaml.Node
+	lines lines
 }
 
 // Kind is the object's kind (Team, Platform, ...).
@@ -69,13 +72,24 @@ func (o *Object) Kind() string { return o.Object.GetObjectKind().GroupVersionKin
 // engine's messages and the JSON decoder's errors use), or of its nearest
 // ancestor written in the manifest, or Line when none of it is.
 func (o *Object) LineOf(path string) int {
-	line, n := o.Line, o.root
+	if o.lines == nil {
+		line, n := o.Line, o.root
+		for _, seg := range splitPath(path) {
+			c, at := child(n, seg)
+			if c == nil {
+				break
+			}
+			n, line = c, at
+		}
+		return line
+	}
+	line, i := o.Line, 0
 	for _, seg := range splitPath(path) {
-		c, at := child(n, seg)
-		if c == nil {
+		c := o.lines.child(i, seg)
+		if c < 0 {
 			break
 		}
-		n, line = c, at
+		i, line = c, int(o.lines[c].line)
 	}
 	return line
 }
@@ -124,21 +138,38 @@ type Options struct {
 	// Progress, when set, is called after each file with the number of
 	// files read and the number to read.
 	Progress func(done, total int)
+	// DeleteAnnotation, when set, is an annotation whose value "delete"
+	// marks an object that stands for a deletion (kubectl org whatif): it
+	// needs a kind and a name, not the kind's required fields.
+	DeleteAnnotation string
 }
 
 // Load reads the manifests at paths: files, directories (recursively, their
 // .yaml, .yml and .json files, in lexical order) and "-" for standard input.
 // It returns every object read and, when the input has problems, an error
 // joining every *Error found (at most 50), whose lines read
-// `file:line: problem`.
-func Load(paths []string, opts Options) (*Set, error) {
+// `file:line: problem`. Files, and the documents of a large file, are parsed
+// in parallel (as many at once as GOMAXPROCS); what Load returns does not
+// depend on it.
+func Load(paths []string, opts Options) (*Set, error) { return read(paths, opts, true, chunkSize) }
+
+// read is Load, cutting large files into parts of chunk bytes; without
+// fast, it reads one file after the other and decodes every object the
+// reference way (decodeSlow), which tests compare with.
+func read(paths []string, opts Options, fast bool, chunk int) (*Set, error) {
 	l := &loader{opts: opts, set: &Set{byKey: map[string]*Object{}}}
 	files := l.expand(paths)
-	for i, f := range files {
+	next := l.sequential(files)
+	if fast {
+		var stop func()
+		next, stop = l.parallel(files, chunk)
+		defer stop()
+	}
+	for i := range files {
 		if len(l.errs) >= maxErrors {
 			break
 		}
-		l.file(f)
+		l.merge(next(i))
 		l.set.Files++
 		if opts.Progress != nil {
 			opts.Progress(i+1, len(files))
@@ -158,6 +189,26 @@ type loader struct {
 
 func (l *loader) fail(file string, line int, format string, args ...any) {
 	l.errs = append(l.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// merge adds what one file held, in the order written: its errors, and its
+// objects unless already defined.
+func (l *loader) merge(r *fileResult) {
+	l.set.Ignored += r.ignored
+	for _, it := range r.items {
+		if it.obj == nil {
+			l.errs = append(l.errs, it.errs...)
+			continue
+		}
+		o := it.obj
+		k := key(o.Kind(), o.Object.GetNamespace(), o.Object.GetName())
+		if prev := l.set.byKey[k]; prev != nil {
+			l.fail(o.File, o.Line, "%s: already defined in namespace %q at %s:%d", o.Kind()+" "+strconv.Quote(o.Object.GetName()), o.Object.GetNamespace(), prev.File, prev.Line)
+			continue
+		}
+		l.set.byKey[k] = o
+		l.set.Objects = append(l.set.Objects, o)
+	}
 }
 
 // expand lists the files that paths name.
@@ -214,44 +265,93 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// file reads one file's documents.
-func (l *loader) file(path string) {
-	name := path
-	var data []byte
+// fileResult is what one file held.
+type fileResult struct {
+	// items are its objects and problems, in the order written.
+	items   []item
+	ignored int
+}
+
+// item is an object read, or the problems of a document or object.
+type item struct {
+	obj  *Object
+	errs []error
+}
+
+// reader reads the documents of one file, or of a part of one.
+type reader struct {
+	file string
+	ns   string
+	fast bool
+	// deleteAnnotation is Options.DeleteAnnotation.
+	deleteAnnotation string
+	res              fileResult
+}
+
+func (r *reader) fail(line int, format string, args ...any) {
+	r.res.items = append(r.res.items, item{errs: []error{&Error{File: r.file, Line: line, Msg: fmt.Sprintf(format, args...)}}})
+}
+
+// readFile reads a file's bytes; the name it reports and, on failure, the
+// result holding the error.
+func (l *loader) readFile(path string) (name string, data []byte, failed *fileResult) {
+	name = path
 	var err error
 	if path == Stdin {
 		name = StdinName
 		if l.opts.Stdin == nil {
-			l.fail(name, 0, "no standard input")
-			return
+			err = errors.New("no standard input")
+		} else {
+			data, err = io.ReadAll(l.opts.Stdin)
 		}
-		data, err = io.ReadAll(l.opts.Stdin)
 	} else {
 		data, err = os.ReadFile(path)
 	}
 	if err != nil {
-		l.fail(name, 0, "%v", unwrapPathError(err))
-		return
+		return name, nil, &fileResult{items: []item{{errs: []error{&Error{File: name, Msg: unwrapPathError(err).Error()}}}}}
 	}
+	return name, data, nil
+}
+
+// sequential reads files one after the other, decoding the reference way.
+func (l *loader) sequential(files []string) func(i int) *fileResult {
+	return func(i int) *fileResult {
+		name, data, failed := l.readFile(files[i])
+		if failed != nil {
+			return failed
+		}
+		r := &reader{file: name, ns: l.opts.Namespace, deleteAnnotation: l.opts.DeleteAnnotation}
+		r.stream(data, 0)
+		return &r.res
+	}
+}
+
+// stream reads the documents of data, which starts at line offset+1 of the
+// file; false when it stopped at a syntax error (reported at its line when
+// offset is 0).
+func (r *reader) stream(data []byte, offset int) bool {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return
+			return true
 		}
 		if err != nil {
 			// The stream cannot be read past a syntax error.
 			line, msg := yamlErrorLine(err)
 			// An error at the end of the input can be counted past its
 			// last line.
-			l.fail(name, min(line, bytes.Count(data, []byte("\n"))+1), "%s", msg)
-			return
+			r.fail(min(line, bytes.Count(data, []byte("\n"))+1), "%s", msg)
+			return false
 		}
 		if len(doc.Content) == 0 || isNull(doc.Content[0]) {
 			continue // an empty document, or only comments
 		}
-		l.document(name, doc.Content[0])
+		if offset > 0 {
+			shiftLines(doc.Content[0], offset)
+		}
+		r.document(doc.Content[0])
 	}
 }
 
@@ -288,90 +388,98 @@ func yamlErrorLine(err error) (int, string) {
 }
 
 // document reads one document: an object, or a List of them.
-func (l *loader) document(file string, n *yaml.Node) {
+func (r *reader) document(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		l.fail(file, n.Line, "a manifest must be an object (a YAML mapping)")
+		r.fail(n.Line, "a manifest must be an object (a YAML mapping)")
 		return
 	}
 	if apiVersion, kind := scalar(n, "apiVersion"), scalar(n, "kind"); apiVersion == "v1" && kind == "List" {
 		items := mapValue(n, "items")
 		if items == nil || items.Kind != yaml.SequenceNode {
-			l.fail(file, n.Line, "a List needs a list of items")
+			r.fail(n.Line, "a List needs a list of items")
 			return
 		}
 		for _, item := range items.Content {
 			if item.Kind != yaml.MappingNode {
-				l.fail(file, item.Line, "a List item must be an object (a YAML mapping)")
+				r.fail(item.Line, "a List item must be an object (a YAML mapping)")
 				continue
 			}
-			l.object(file, item)
+			r.object(item)
 		}
 		return
 	}
-	l.object(file, n)
+	r.object(n)
+}
+
+// what names an object in errors: its kind, and its name when it has one.
+func what(kind string, n *yaml.Node) string {
+	if name := scalar(mapValue(n, "metadata"), "name"); name != "" {
+		return kind + " " + strconv.Quote(name)
+	}
+	return kind
 }
 
 // object decodes one object, or counts it as ignored when it is not
 // orgplane's.
-func (l *loader) object(file string, n *yaml.Node) {
+func (r *reader) object(n *yaml.Node) {
 	apiVersion, kind := scalar(n, "apiVersion"), scalar(n, "kind")
 	if apiVersion == "" || kind == "" {
-		l.fail(file, n.Line, "apiVersion and kind are required")
+		r.fail(n.Line, "apiVersion and kind are required")
 		return
 	}
 	gv, err := schema.ParseGroupVersion(apiVersion)
 	if err != nil {
-		l.fail(file, lineOf(n, "apiVersion"), "%v", err)
+		r.fail(lineOf(n, "apiVersion"), "%v", err)
 		return
 	}
 	if gv.Group != orgv1.GroupVersion.Group {
-		l.set.Ignored++
+		r.res.ignored++
 		return
 	}
-	what := kind
-	if name := scalar(mapValue(n, "metadata"), "name"); name != "" {
-		what += " " + strconv.Quote(name)
-	}
+	what := what(kind, n)
 	if gv.Version != orgv1.GroupVersion.Version {
-		l.fail(file, lineOf(n, "apiVersion"), "%s: unknown version %q of %s (this plugin reads %s)", what, gv.Version, gv.Group, orgv1.GroupVersion)
+		r.fail(lineOf(n, "apiVersion"), "%s: unknown version %q of %s (this plugin reads %s)", what, gv.Version, gv.Group, orgv1.GroupVersion)
 		return
 	}
 	obj := newObject(kind)
 	if obj == nil {
-		l.fail(file, lineOf(n, "kind"), "unknown kind %q in %s (known kinds: %s)", kind, orgv1.GroupVersion, strings.Join(kindNames, ", "))
+		r.fail(lineOf(n, "kind"), "unknown kind %q in %s (known kinds: %s)", kind, orgv1.GroupVersion, strings.Join(kindNames, ", "))
 		return
 	}
-	o := &Object{Object: obj, File: file, Line: cmpLine(lineOf(n, "metadata"), n.Line), root: n}
-	before := len(l.errs)
-	defer func() { sortByLine(l.errs[before:]) }()
+	o := &Object{Object: obj, File: r.file, Line: cmpLine(lineOf(n, "metadata"), n.Line), root: n}
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{File: r.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
 	for _, d := range duplicateKeys(n, "") {
-		l.fail(file, d.line, "%s: duplicate field %q (first at line %d)", what, d.path, d.first)
+		fail(d.line, "%s: duplicate field %q (first at line %d)", what, d.path, d.first)
 	}
+	deletion := r.deleteAnnotation != "" && scalar(mapValue(mapValue(n, "metadata"), "annotations"), r.deleteAnnotation) == "delete"
 	for _, m := range missingFields(n, requiredFields(obj)) {
-		l.fail(file, m.line, "%s: missing required field %q", what, m.path)
+		if !deletion {
+			fail(m.line, "%s: missing required field %q", what, m.path)
+		}
 	}
-	if len(l.errs) > before {
+	if len(errs) == 0 && !(r.fast && decodeFast(n, o.Object)) {
+		if r.fast {
+			o.Object = newObject(kind) // start again from a fresh object
+		}
+		errs = decodeSlow(o, what)
+	}
+	if len(errs) == 0 && o.Object.GetName() == "" {
+		fail(o.Line, "%s: missing required field \"metadata.name\"", kind)
+	}
+	if len(errs) > 0 {
+		sortByLine(errs)
+		r.res.items = append(r.res.items, item{errs: errs})
 		return
 	}
-	l.decode(o, what)
-	if len(l.errs) > before {
-		return
+	if o.Object.GetNamespace() == "" {
+		o.Object.SetNamespace(r.ns)
 	}
-	if obj.GetName() == "" {
-		l.fail(file, o.Line, "%s: missing required field \"metadata.name\"", kind)
-		return
-	}
-	if obj.GetNamespace() == "" {
-		obj.SetNamespace(l.opts.Namespace)
-	}
-	applyDefaults(obj)
-	k := key(kind, obj.GetNamespace(), obj.GetName())
-	if prev := l.set.byKey[k]; prev != nil {
-		l.fail(file, o.Line, "%s: already defined in namespace %q at %s:%d", what, obj.GetNamespace(), prev.File, prev.Line)
-		return
-	}
-	l.set.byKey[k] = o
-	l.set.Objects = append(l.set.Objects, o)
+	applyDefaults(o.Object)
+	o.lines, o.root = linesOf(n), nil
+	r.res.items = append(r.res.items, item{obj: o})
 }
 
 // sortByLine orders one object's errors as they appear in the file.
@@ -394,18 +502,25 @@ func cmpLine(a, b int) int {
 
 var typeErrorRE = regexp.MustCompile(`^json: cannot unmarshal (.+) into Go struct field [^ ]*?\.((?:spec|metadata|status)[^ ]*) of type `)
 
-// decode decodes an object's node strictly into its Go type, the way the
-// apiserver's strict field validation reads it: an unknown or duplicate field
-// is an error naming the field's path, which the node tree turns into a line.
-func (l *loader) decode(o *Object, what string) {
+// decodeSlow decodes an object's node strictly into its Go type the way
+// Kubernetes reads a manifest (YAML to JSON, then the JSON strictly, as the
+// apiserver's strict field validation does): an unknown or duplicate field
+// is an error naming the field's path, which the node tree turns into a
+// line. It is the reference that decodeFast follows, and decides whatever
+// decodeFast cannot.
+func decodeSlow(o *Object, what string) []error {
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{File: o.File, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
 	text, err := yaml.Marshal(o.root)
 	var js []byte
 	if err == nil {
 		js, err = sigsyaml.YAMLToJSONStrict(text)
 	}
 	if err != nil {
-		l.fail(o.File, o.Line, "%s: %v", what, err)
-		return
+		fail(o.Line, "%s: %v", what, err)
+		return errs
 	}
 	strict, err := sigsjson.UnmarshalStrict(js, o.Object)
 	if err != nil {
@@ -415,18 +530,18 @@ func (l *loader) decode(o *Object, what string) {
 			got, want := m[1], jsonTypeAt(o.Object, m[2])
 			path, n := findTyped(o.root, splitPath(m[2]), "", got)
 			if n == nil {
-				l.fail(o.File, o.Line, "%s: %s: wrong type: got %s, want %s", what, m[2], got, want)
-				return
+				fail(o.Line, "%s: %s: wrong type: got %s, want %s", what, m[2], got, want)
+				return errs
 			}
 			hint := ""
 			if got == "bool" && yaml11Bools[n.Value] {
 				hint = fmt.Sprintf(" (YAML reads %s as a boolean: quote it)", n.Value)
 			}
-			l.fail(o.File, n.Line, "%s: %s: wrong type: got %s, want %s%s", what, path, got, want, hint)
+			fail(n.Line, "%s: %s: wrong type: got %s, want %s%s", what, path, got, want, hint)
 		} else {
-			l.fail(o.File, o.Line, "%s: %v", what, err)
+			fail(o.Line, "%s: %v", what, err)
 		}
-		return
+		return errs
 	}
 	for _, e := range strict {
 		line := o.Line
@@ -434,8 +549,9 @@ func (l *loader) decode(o *Object, what string) {
 		if errors.As(e, &fe) {
 			line = o.LineOf(fe.FieldPath())
 		}
-		l.fail(o.File, line, "%s: %v", what, e)
+		fail(line, "%s: %v", what, e)
 	}
+	return errs
 }
 
 // Graph is the policy engine's view of the objects read.

@@ -1,8 +1,9 @@
 // Package orgchart draws an organization as declared: the team hierarchy
 // (reporting and dotted lines), who owns and operates each platform, which
 // committee governs it and which teams sit on each committee, with the
-// objects that violate a policy marked and the references that resolve to
-// nothing drawn as missing nodes. It writes Graphviz DOT, Mermaid, and SVG
+// objects that violate a policy marked, the references that resolve to
+// nothing drawn as missing nodes, each team's unit for the inferred model
+// (BusinessUnit, CenterOfExcellence or central) and the martech team marked. It writes Graphviz DOT, Mermaid, and SVG
 // through Graphviz's dot command.
 //
 // Names: the "graph" is the organization as the policy engine reads it
@@ -55,7 +56,16 @@ type Node struct {
 	Violations int
 	// Missing is set for an object that is referenced but not declared.
 	Missing bool
+	// Unit is a declared team's unit for the inferred model (policy.UnitOf);
+	// nil for other nodes.
+	Unit *policy.Unit
+	// Martech is the inferred martech model when the team is its
+	// namespace's martech team; empty otherwise.
+	Martech orgv1.MartechModel
 }
+
+// UnitHead reports whether the node is a team that heads its unit.
+func (n *Node) UnitHead() bool { return n.Unit != nil && n.Unit.Head == n.Ref }
 
 // Edge links two nodes by ID.
 type Edge struct {
@@ -84,8 +94,12 @@ type Chart struct {
 // wrote, or from the engine's findings.
 type Violations func(policy.ObjectRef) int
 
+// MartechTeams are the martech teams with their inferred martech models:
+// from the Organizations' status, or from the engine's evaluation.
+type MartechTeams map[policy.ObjectRef]orgv1.MartechModel
+
 // Build draws the chart of every namespace of g.
-func Build(g policy.Graph, violations Violations) *Chart {
+func Build(g policy.Graph, violations Violations, martech MartechTeams) *Chart {
 	b := &builder{g: g, violations: violations, chart: &Chart{}, namespaces: map[string]*Namespace{}, nodes: map[string]*Node{}}
 	// Declared objects first, so that a reference to one that is declared
 	// later never draws it as missing.
@@ -96,7 +110,9 @@ func Build(g policy.Graph, violations Violations) *Chart {
 			n.Violating = n.Violating || violations(ref(orgv1.KindOrganization, o)) > 0
 		}
 		for _, t := range g.Teams(ns) {
-			b.add(orgv1.KindTeam, t, t.Spec.DisplayName, fmt.Sprintf("Team · %s · %s", t.Spec.Function, t.Spec.Type))
+			n := b.add(orgv1.KindTeam, t, t.Spec.DisplayName, fmt.Sprintf("Team · %s · %s", t.Spec.Function, t.Spec.Type))
+			u := policy.UnitOf(g, t)
+			n.Unit, n.Martech = &u, martech[n.Ref]
 		}
 		for _, p := range g.Platforms(ns) {
 			b.add(orgv1.KindPlatform, p, p.Spec.DisplayName, fmt.Sprintf("Platform · %s · %s", p.Spec.Category, cmp.Or(string(p.Spec.Tier), string(orgv1.TierEngagement))))
@@ -164,12 +180,13 @@ func (b *builder) id(kind orgv1.Kind, ns, name string) string {
 	return string(kind) + "/" + ns + "/" + name
 }
 
-func (b *builder) add(kind orgv1.Kind, o metav1.Object, display, detail string) {
+func (b *builder) add(kind orgv1.Kind, o metav1.Object, display, detail string) *Node {
 	r := ref(kind, o)
 	n := &Node{ID: b.id(kind, r.Namespace, r.Name), Ref: r, Label: cmp.Or(display, r.Name), Detail: detail, Violations: b.violations(r)}
 	b.nodes[n.ID] = n
 	ns := b.namespace(r.Namespace)
 	ns.Nodes = append(ns.Nodes, n)
+	return n
 }
 
 var kindWords = map[orgv1.Kind]string{

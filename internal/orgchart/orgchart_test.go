@@ -47,7 +47,8 @@ func chart(t *testing.T) *Chart {
 		{Kind: orgv1.KindTeam, Namespace: "acme", Name: "bu"}:           1,
 		{Kind: orgv1.KindOrganization, Namespace: "acme", Name: "acme"}: 1,
 	}
-	return Build(g, func(r policy.ObjectRef) int { return violations[r] })
+	martech := MartechTeams{{Kind: orgv1.KindTeam, Namespace: "acme", Name: "marketing.coe"}: orgv1.MartechEmbedded}
+	return Build(g, func(r policy.ObjectRef) int { return violations[r] }, martech)
 }
 
 func TestBuild(t *testing.T) {
@@ -95,6 +96,24 @@ func TestBuild(t *testing.T) {
 	if !c.Namespaces[0].Violating || c.Namespaces[0].Label != `Acmé "Retail" <Group> (namespace acme) · Hybrid` {
 		t.Errorf("namespace acme: %+v", c.Namespaces[0])
 	}
+	// Each declared team says its unit; the martech team says so.
+	var marks []string
+	for _, ns := range c.Namespaces {
+		for _, n := range ns.Nodes {
+			if n.Ref.Kind == orgv1.KindTeam && !n.Missing {
+				marks = append(marks, n.ID+": "+strings.Join(n.text()[2:], " | "))
+			}
+		}
+	}
+	wantMarks := []string{
+		"Team/acme/bu: heads a BU unit | ⚠ 1 violation",
+		"Team/acme/exec: in the central unit",
+		"Team/acme/marketing.coe: heads a CoE unit | ★ martech team · Embedded",
+		"Team/corp/data: in the central unit",
+	}
+	if diff := cmp.Diff(wantMarks, marks); diff != "" {
+		t.Errorf("units and martech team (-want +got):\n%s", diff)
+	}
 }
 
 func TestDOTParses(t *testing.T) {
@@ -129,8 +148,13 @@ func TestDOTParses(t *testing.T) {
 		t.Errorf("%d edges parsed, want %d", len(g.Edges.Edges), len(c.Edges))
 	}
 	// Labels come back as written: quotes and backslashes escaped.
-	if got := g.Nodes.Lookup[dotQuote("Team/acme/exec")].Attrs["label"]; got != `"C:\\Suite\nexec · Team · Executive · Department"` {
+	if got := g.Nodes.Lookup[dotQuote("Team/acme/exec")].Attrs["label"]; got != `"C:\\Suite\nexec · Team · Executive · Department\nin the central unit"` {
 		t.Errorf("label %s", got)
+	}
+	// Heads of units are filled, the martech team doubly bordered.
+	coe, bu := g.Nodes.Lookup[dotQuote("Team/acme/marketing.coe")].Attrs, g.Nodes.Lookup[dotQuote("Team/acme/bu")].Attrs
+	if coe["fillcolor"] != `"#e3f0ff"` || coe["style"] != `"rounded,filled"` || coe["peripheries"] != "2" || bu["fillcolor"] != `"#fff4d6"` {
+		t.Errorf("marketing.coe %v, bu %v", coe, bu)
 	}
 	if got := g.SubGraphs.SubGraphs[dotQuote("cluster_acme")].Attrs["label"]; got != `"Acmé \"Retail\" <Group> (namespace acme) · Hybrid"` {
 		t.Errorf("cluster label %s", got)
@@ -258,14 +282,20 @@ func TestMermaidParses(t *testing.T) {
 			}
 			ids[n.ID] = id
 			members = append(members, id)
-			class := ""
+			var want []string
 			switch {
+			case n.Violations > 0 && !n.Missing:
+				want = append(want, "violating")
 			case n.Missing:
-				class = "missing"
-			case n.Violations > 0:
-				class = "violating"
+				want = append(want, "missing")
 			}
-			if shapes[id] != wantShapes[n.Ref.Kind] || classes[id] != class {
+			if n.UnitHead() {
+				want = append(want, map[orgv1.UnitType]string{orgv1.UnitBusinessUnit: "bu", orgv1.UnitCenterOfExcellence: "coe"}[n.Unit.Type])
+			}
+			if n.Martech != "" {
+				want = append(want, "martech")
+			}
+			if class := strings.Join(want, " "); shapes[id] != wantShapes[n.Ref.Kind] || classes[id] != class {
 				t.Errorf("%s: shape %q, class %q; want %q, %q", n.ID, shapes[id], classes[id], wantShapes[n.Ref.Kind], class)
 			}
 		}
@@ -291,7 +321,7 @@ func TestMermaidParses(t *testing.T) {
 	if diff := cmp.Diff(wantEdges, gotEdges); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
 	}
-	if !slices.Contains(got.ClassDefs, "violating") || !slices.Contains(got.ClassDefs, "missing") {
+	if !slices.Contains(got.ClassDefs, "violating") || !slices.Contains(got.ClassDefs, "missing") || !slices.Contains(got.ClassDefs, "martech") {
 		t.Errorf("class definitions %q", got.ClassDefs)
 	}
 }

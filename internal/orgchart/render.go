@@ -35,11 +35,48 @@ var nodeShapes = map[orgv1.Kind]style{
 	orgv1.KindSteeringCommittee: {dot: `shape=hexagon`, mermaid: `{{|}}`},
 }
 
-// text is what a node says: its label, what it is, and its violations.
+// unitAbbrev names unit types as the chart marks them.
+var unitAbbrev = map[orgv1.UnitType]string{orgv1.UnitBusinessUnit: "BU", orgv1.UnitCenterOfExcellence: "CoE"}
+
+// unitFills are the fills of the teams that head a unit.
+var unitFills = map[orgv1.UnitType]style{
+	orgv1.UnitBusinessUnit:       {dot: `fillcolor="#fff4d6"`, mermaid: "fill:#fff4d6"},
+	orgv1.UnitCenterOfExcellence: {dot: `fillcolor="#e3f0ff"`, mermaid: "fill:#e3f0ff"},
+}
+
+// unitWords says which unit a team belongs to: "heads a BU unit", "in CoE
+// unit moc", "in the central unit".
+func (n *Node) unitWords() string {
+	switch u := n.Unit; {
+	case u.Type == orgv1.UnitCentral:
+		return "in the central unit"
+	case n.UnitHead():
+		return "heads a " + unitAbbrev[u.Type] + " unit"
+	default:
+		return fmt.Sprintf("in %s unit %s", unitAbbrev[u.Type], u.Name(n.Ref.Namespace))
+	}
+}
+
+// headOf is the type of the unit the node heads; empty when it heads none.
+func (n *Node) headOf() orgv1.UnitType {
+	if !n.UnitHead() {
+		return ""
+	}
+	return n.Unit.Type
+}
+
+// text is what a node says: its label, what it is, its unit and whether it
+// is the martech team, and its violations.
 func (n *Node) text() []string {
 	lines := []string{n.Label, n.Detail}
 	if n.Label != n.Ref.Name {
 		lines[1] = n.Ref.Name + " · " + n.Detail
+	}
+	if n.Unit != nil {
+		lines = append(lines, n.unitWords())
+	}
+	if n.Martech != "" {
+		lines = append(lines, "★ martech team · "+string(n.Martech))
 	}
 	if n.Violations > 0 {
 		lines = append(lines, fmt.Sprintf("⚠ %d %s", n.Violations, plural(n.Violations, "violation")))
@@ -63,7 +100,9 @@ func dotQuote(s string) string {
 
 // WriteDOT writes the chart in Graphviz DOT: a cluster per namespace, teams
 // as rounded boxes, platforms as cylinders, committees as hexagons, missing
-// objects dashed and grey, violating ones red and bold.
+// objects dashed and grey, violating ones red and bold, the heads of units
+// filled (business units amber, centers of excellence blue) and the
+// martech team with a double border.
 func WriteDOT(w io.Writer, c *Chart) error {
 	var b strings.Builder
 	b.WriteString("digraph orgplane {\n")
@@ -85,6 +124,13 @@ func WriteDOT(w io.Writer, c *Chart) error {
 				attrs = append(attrs, `color=gray50, fontcolor=gray40`)
 			case n.Violations > 0:
 				attrs = append(attrs, `color=red, fontcolor=red, penwidth=2.5`)
+			}
+			if fill, ok := unitFills[n.headOf()]; ok {
+				styles = append(styles, "filled")
+				attrs = append(attrs, fill.dot)
+			}
+			if n.Martech != "" {
+				attrs = append(attrs, "peripheries=2")
 			}
 			if style := strings.Trim(strings.Join(styles, ","), ","); style != "" {
 				attrs = append(attrs, "style="+dotQuote(style))
@@ -119,7 +165,8 @@ func WriteMermaid(w io.Writer, c *Chart) error {
 	var b strings.Builder
 	b.WriteString("flowchart TD\n")
 	ids := map[string]string{}
-	var violating, missing []string
+	var violating, missing, martech []string
+	heads := map[orgv1.UnitType][]string{}
 	for i, ns := range c.Namespaces {
 		fmt.Fprintf(&b, "  subgraph ns%d[%s]\n", i, mermaidText([]string{ns.Label}))
 		for _, n := range ns.Nodes {
@@ -133,6 +180,12 @@ func WriteMermaid(w io.Writer, c *Chart) error {
 			case n.Violations > 0:
 				violating = append(violating, id)
 			}
+			if t := n.headOf(); t != "" {
+				heads[t] = append(heads[t], id)
+			}
+			if n.Martech != "" {
+				martech = append(martech, id)
+			}
 		}
 		b.WriteString("  end\n")
 		if ns.Violating {
@@ -144,11 +197,15 @@ func WriteMermaid(w io.Writer, c *Chart) error {
 	}
 	b.WriteString("  classDef violating stroke:#d00,stroke-width:3px,color:#d00\n")
 	b.WriteString("  classDef missing stroke:#888,stroke-dasharray:4 3,color:#666\n")
-	if len(violating) > 0 {
-		fmt.Fprintf(&b, "  class %s violating\n", strings.Join(violating, ","))
-	}
-	if len(missing) > 0 {
-		fmt.Fprintf(&b, "  class %s missing\n", strings.Join(missing, ","))
+	fmt.Fprintf(&b, "  classDef bu %s\n  classDef coe %s\n", unitFills[orgv1.UnitBusinessUnit].mermaid, unitFills[orgv1.UnitCenterOfExcellence].mermaid)
+	b.WriteString("  classDef martech stroke-width:4px,font-weight:bold\n")
+	for _, c := range []struct {
+		ids   []string
+		class string
+	}{{violating, "violating"}, {missing, "missing"}, {heads[orgv1.UnitBusinessUnit], "bu"}, {heads[orgv1.UnitCenterOfExcellence], "coe"}, {martech, "martech"}} {
+		if len(c.ids) > 0 {
+			fmt.Fprintf(&b, "  class %s %s\n", strings.Join(c.ids, ","), c.class)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -3,6 +3,7 @@ package orgctl
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/orgchart"
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
@@ -109,4 +111,24 @@ func statusViolations(g policy.Graph) func(policy.ObjectRef) int {
 		}
 		return 0
 	}
+}
+
+// statusMartechTeams reads the martech teams off the status the controller
+// wrote on the Organizations: status.martechTeam names a team of the
+// organization's namespace, or "namespace/name".
+func statusMartechTeams(g policy.Graph) orgchart.MartechTeams {
+	out := orgchart.MartechTeams{}
+	for _, ns := range g.Namespaces() {
+		for _, o := range g.Organizations(ns) {
+			if o.Status.MartechTeam == "" {
+				continue
+			}
+			tns, name, found := strings.Cut(o.Status.MartechTeam, "/")
+			if !found {
+				tns, name = ns, o.Status.MartechTeam
+			}
+			out[policy.ObjectRef{Kind: orgv1.KindTeam, Namespace: tns, Name: name}] = o.Status.InferredMartechModel
+		}
+	}
+	return out
 }

@@ -25,7 +25,11 @@ dashed for spec.dottedLineRefs), which team owns and which teams operate
 each platform, which steering committee governs it, and which teams sit on
 each committee. Objects with violations are drawn red and bold
 with their count; references to objects that do not exist are drawn as
-dashed grey "not found" nodes.
+dashed grey "not found" nodes. Each team says which unit of the inferred
+model it belongs to (a BusinessUnit, a CenterOfExcellence, or central; the
+teams that head a unit are filled, business units amber and centers of
+excellence blue), and the martech team is starred (a double border in dot)
+with its inferred martech model.
 
 With -f (files, directories or - as for check) the chart is drawn from
 manifests and violations come from the policy engine, offline. Without it,
@@ -60,6 +64,7 @@ elsewhere.`,
 			var (
 				g          policy.Graph
 				violations orgchart.Violations
+				martech    orgchart.MartechTeams
 			)
 			if len(files) > 0 {
 				set, err := loadManifests(s, kube, files, prog)
@@ -78,14 +83,20 @@ elsewhere.`,
 					return &exitError{code: ExitError, err: err}
 				}
 				violations = func(r policy.ObjectRef) int { return counts[r] }
+				martech = orgchart.MartechTeams{}
+				for _, n := range res.Namespaces {
+					if r := n.Martech.Team; r != nil {
+						martech[*r] = n.Martech.Model
+					}
+				}
 			} else {
 				live, _, err := readCluster(cmd.Context(), kube, all, prog)
 				if err != nil {
 					return err
 				}
-				g, violations = live, statusViolations(live)
+				g, violations, martech = live, statusViolations(live), statusMartechTeams(live)
 			}
-			chart := orgchart.Build(g, violations)
+			chart := orgchart.Build(g, violations, martech)
 			prog.stop()
 			var err error
 			switch output {

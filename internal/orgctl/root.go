@@ -1,6 +1,7 @@
 // Package orgctl is the kubectl plugin `kubectl org`: check manifests
-// offline with the controller's policy engine, report the live status of a
-// cluster to auditors, and draw the organization chart. Run is its whole
+// offline with the controller's policy engine, show what a proposed
+// reorganization changes, report the live status of a cluster to auditors,
+// and draw the organization chart. Run is its whole
 // entry point, so that tests drive it in-process exactly as kubectl does.
 //
 // Each command is a file here and its work a package of its own:
@@ -92,12 +93,13 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newRoot(s streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "org",
-		Short: "Check, report and draw orgplane organizations",
+		Short: "Check, compare, report and draw orgplane organizations",
 		Long: `kubectl org checks orgplane manifests offline with the same policy engine as
-the controller, reports the status the controller wrote in a cluster to
-auditors, and draws the organization chart.
+the controller, shows what a proposed reorganization changes, reports the
+status the controller wrote in a cluster to auditors, and draws the
+organization chart.
 
-Exit codes: 0 done, 1 check found violations that --fail-on counts,
+Exit codes: 0 done, 1 check or whatif found violations that --fail-on counts,
 2 the command could not run (unreadable or malformed input, a bad flag, an
 unreachable cluster, Graphviz missing for -o svg).`,
 		Annotations:       map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl org"},
@@ -113,7 +115,7 @@ unreachable cluster, Graphviz missing for -o svg).`,
 	})
 	kube := genericclioptions.NewConfigFlags(true)
 	kube.AddFlags(root.PersistentFlags())
-	root.AddCommand(newCheck(s, kube), newReport(s, kube), newGraph(s, kube), newVersion(s, kube))
+	root.AddCommand(newCheck(s, kube), newWhatif(s, kube), newReport(s, kube), newGraph(s, kube), newVersion(s, kube))
 	return root
 }
 

@@ -100,7 +100,7 @@ func readers() []reader {
 	for _, t := range slices.Sorted(maps.Keys(ruleDefs)) {
 		out = append(out, reader{name: string(t), judges: ruleDefs[t].judges})
 	}
-	return append(out, modelRead, coverageRead, summariesRead)
+	return append(out, modelRead, martechRead, transitionRead, coverageRead, summariesRead)
 }
 
 // relation is a kind and one path that judging or summarizing it reads.

@@ -74,9 +74,15 @@
 // once per policy, UID, generation and rule, cached in the Engine, and run
 // under a cost limit so that no expression can hang.
 //
-// # The inferred model
+// # The inferred models and transitions
 //
-// See InferModel for the exact rule.
+// A namespace's roll-up (NamespaceResult) holds the organization model its
+// structure shows, with a one-sentence reason and the units' evidence
+// (inferModel and UnitOf state the rule), and the martech model its martech
+// team shows, with the team and a reason (inferMartech). An Organization's
+// result holds the phase of its spec.transition (evalCtx.transition); a
+// planned one falls due at its deadline, which RequeueAt announces, as it
+// does a team's expiry and a temporary team's notice.
 //
 // # Dependency rules
 //
@@ -89,38 +95,49 @@
 // SteeringCommittee's coverage). The table below is
 // generated from the declarations by TestDependencyDoc:
 //
-//	judged                read by                       reads                                                                what
-//	Organization          GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
-//	                      integrity                     Teams it references                                                  executives': existence
-//	                      OrganizationModel             Platforms of its namespace → Teams they reference → their ancestors  owners, operators and their ancestors: type (nearest CoE or BU)
-//	                      status.inferredModel          Platforms of its namespace → Teams they reference → their ancestors  owners, operators and their ancestors: type (nearest CoE or BU)
-//	                      status.summary, status.rules  findings in its namespace                                            objects and violations by severity
-//	Team                  GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
-//	                      integrity                     Teams it references                                                  existence
-//	                      integrity                     its ancestors                                                        parentRefs (cycles)
-//	                      TeamStructure                 Teams it references                                                  parent: existence
-//	                      TeamStructure                 its ancestors                                                        parentRefs (cycles)
-//	Platform              GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
-//	                      integrity                     Teams it references                                                  existence
-//	                      integrity                     SteeringCommittees it references                                     existence
-//	                      CEL                           Teams it references                                                  owner (CEL owner): labels, spec
-//	                      CEL                           SteeringCommittees it references                                     CEL committee: labels, spec
-//	                      EnterpriseAI                  Teams it references                                                  owner: existence, function
-//	                      PlatformGoverned              SteeringCommittees it references                                     existence
-//	                      PlatformOwnership             Teams it references                                                  owner: existence, function, type, expiresAt
-//	                      PrivacyOwner                  Teams it references                                                  privacy owner's: existence, function, lead, members
-//	                      ResponsibilityAssignment      ResponsibilityMatrices naming it (any namespace)                     existence (requireForTiers)
-//	SteeringCommittee     GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
-//	                      integrity                     Teams it references                                                  existence
-//	                      SteeringCommitteeCoverage     Teams it references                                                  members: existence, function
-//	                      status coverage               Teams it references                                                  members: existence, function
-//	                      status coverage               GovernancePolicies of its namespace                                  the groups of SteeringCommitteeCoverage rules
-//	                      status coverage               Platforms naming it (any namespace)                                  governedPlatforms
-//	ResponsibilityMatrix  GovernancePolicies            GovernancePolicies of its namespace                                  rules, match, params
-//	                      integrity                     Teams it references                                                  existence
-//	                      integrity                     Platforms it references                                              existence
-//	                      ResponsibilityAssignment      Teams it references                                                  activities': existence
-//	GovernancePolicy      status.summary, status.rules  findings in its namespace                                            what each rule judged and found
+//	judged                read by                       reads                                                                                       what
+//	Organization          GovernancePolicies            GovernancePolicies of its namespace                                                         rules, match, params
+//	                      integrity                     Teams it references                                                                         executives': existence
+//	                      MartechModel                  Platforms of its namespace → Teams they reference → their ancestors                         tier; owners (existence, expiresAt), operators, solid lines up: type
+//	                      MartechModel                  Platforms of its namespace → Teams they reference → their ancestors                         category; owners (existence, expiresAt, type, lines, members), solid lines up: function
+//	                      MartechModel                  Platforms of its namespace → Teams they reference → Teams they reference → their ancestors  teams of the owners' lines and members, solid lines up: function
+//	                      OrganizationModel             Platforms of its namespace → Teams they reference → their ancestors                         tier; owners (existence, expiresAt), operators, solid lines up: type
+//	                      OrganizationModel             Platforms of its namespace → Teams they reference → their ancestors                         category; owners (existence, expiresAt, type, lines, members), solid lines up: function
+//	                      OrganizationModel             Platforms of its namespace → Teams they reference → Teams they reference → their ancestors  teams of the owners' lines and members, solid lines up: function
+//	                      status.inferredModel          Platforms of its namespace → Teams they reference → their ancestors                         tier; owners (existence, expiresAt), operators, solid lines up: type
+//	                      status.inferredMartechModel   Platforms of its namespace → Teams they reference → their ancestors                         category; owners (existence, expiresAt, type, lines, members), solid lines up: function
+//	                      status.inferredMartechModel   Platforms of its namespace → Teams they reference → Teams they reference → their ancestors  teams of the owners' lines and members, solid lines up: function
+//	                      status.transition             Platforms of its namespace → Teams they reference → their ancestors                         tier; owners (existence, expiresAt), operators, solid lines up: type
+//	                      status.transition             Platforms of its namespace → Teams they reference → their ancestors                         category; owners (existence, expiresAt, type, lines, members), solid lines up: function
+//	                      status.transition             Platforms of its namespace → Teams they reference → Teams they reference → their ancestors  teams of the owners' lines and members, solid lines up: function
+//	                      status.summary, status.rules  findings in its namespace                                                                   objects and violations by severity
+//	Team                  GovernancePolicies            GovernancePolicies of its namespace                                                         rules, match, params
+//	                      integrity                     Teams it references                                                                         existence
+//	                      integrity                     its ancestors                                                                               parentRefs (cycles)
+//	                      TeamStructure                 Teams it references                                                                         parent: existence
+//	                      TeamStructure                 its ancestors                                                                               parentRefs (cycles)
+//	                      TemporaryTeam                 Platforms naming it (any namespace)                                                         the platforms naming it: ownerRef
+//	Platform              GovernancePolicies            GovernancePolicies of its namespace                                                         rules, match, params
+//	                      integrity                     Teams it references                                                                         existence
+//	                      integrity                     SteeringCommittees it references                                                            existence
+//	                      CEL                           Teams it references                                                                         owner (CEL owner): labels, spec
+//	                      CEL                           SteeringCommittees it references                                                            CEL committee: labels, spec
+//	                      EnterpriseAI                  Teams it references                                                                         owner: existence, function
+//	                      PlatformGoverned              SteeringCommittees it references                                                            existence
+//	                      PlatformOwnership             Teams it references                                                                         owner: existence, function, type, expiresAt
+//	                      PrivacyOwner                  Teams it references                                                                         privacy owner's: existence, function, lead, members
+//	                      ResponsibilityAssignment      ResponsibilityMatrices naming it (any namespace)                                            existence (requireForTiers)
+//	SteeringCommittee     GovernancePolicies            GovernancePolicies of its namespace                                                         rules, match, params
+//	                      integrity                     Teams it references                                                                         existence
+//	                      SteeringCommitteeCoverage     Teams it references                                                                         members: existence, function
+//	                      status coverage               Teams it references                                                                         members: existence, function
+//	                      status coverage               GovernancePolicies of its namespace                                                         the groups of SteeringCommitteeCoverage rules
+//	                      status coverage               Platforms naming it (any namespace)                                                         governedPlatforms
+//	ResponsibilityMatrix  GovernancePolicies            GovernancePolicies of its namespace                                                         rules, match, params
+//	                      integrity                     Teams it references                                                                         existence
+//	                      integrity                     Platforms it references                                                                     existence
+//	                      ResponsibilityAssignment      Teams it references                                                                         activities': existence
+//	GovernancePolicy      status.summary, status.rules  findings in its namespace                                                                   what each rule judged and found
 //
 // The fan-out (ImpactOf) walks every path backward from a changed object,
 // from each hop whose kind is the changed object's kind (a hop's fields

@@ -96,9 +96,10 @@ func (e *Engine) evaluate(g Graph, namespaces []string, only *ObjectRef, now tim
 		}
 		if only == nil {
 			ev.Namespaces = append(ev.Namespaces, NamespaceResult{
-				Namespace:     ns,
-				InferredModel: c.model(ns),
-				Summary:       summarize(g, ns, ev.Objects[first:]),
+				Namespace: ns,
+				Model:     c.model(ns),
+				Martech:   c.martech(ns),
+				Summary:   summarize(g, ns, ev.Objects[first:]),
 			})
 		}
 	}
@@ -122,8 +123,11 @@ func judge(c *evalCtx, policies []*preparedPolicy, s *subject) ObjectResult {
 			o.Verdicts = append(o.Verdicts, v)
 		}
 	}
-	if sc, ok := s.obj.(*orgv1.SteeringCommittee); ok {
-		o.Coverage = coverage(c.g, policies, s, sc)
+	switch obj := s.obj.(type) {
+	case *orgv1.SteeringCommittee:
+		o.Coverage = coverage(c.g, policies, s, obj)
+	case *orgv1.Organization:
+		o.Transition = c.transition(obj)
 	}
 	return o
 }
@@ -188,28 +192,28 @@ func count[T comparable](l []T) int32 {
 type evalCtx struct {
 	g   Graph
 	now time.Time
-	// requeueAt is the earliest future expiry consulted; zero if none.
-	requeueAt time.Time
-	models    map[string]orgv1.OrganizationModel // inferred model by namespace
-	views     map[ObjectRef]map[string]any       // CEL views of objects
+	// requeueAt is the earliest future instant consulted; zero if none.
+	requeueAt   time.Time
+	countedByNS map[string][]counted         // platforms that count, by namespace
+	models      map[string]ModelInference    // inferred model by namespace
+	martechs    map[string]MartechInference  // inferred martech model by namespace
+	views       map[ObjectRef]map[string]any // CEL views of objects
 }
 
 func newEvalCtx(g Graph, now time.Time) *evalCtx {
 	return &evalCtx{
-		g:      g,
-		now:    now,
-		models: map[string]orgv1.OrganizationModel{},
-		views:  map[ObjectRef]map[string]any{},
+		g:           g,
+		now:         now,
+		countedByNS: map[string][]counted{},
+		models:      map[string]ModelInference{},
+		martechs:    map[string]MartechInference{},
+		views:       map[ObjectRef]map[string]any{},
 	}
 }
 
-// expired reports whether t has expired (expiresAt <= now). A future expiry
-// is remembered, since the result that consulted it changes then.
-func (c *evalCtx) expired(t *orgv1.Team) bool {
-	if t.Spec.ExpiresAt == nil {
-		return false
-	}
-	at := t.Spec.ExpiresAt.Time
+// reached reports whether the instant at has come (at <= now). A future
+// instant is remembered, since the result that consulted it changes then.
+func (c *evalCtx) reached(at time.Time) bool {
 	if !at.After(c.now) {
 		return true
 	}
@@ -217,6 +221,12 @@ func (c *evalCtx) expired(t *orgv1.Team) bool {
 		c.requeueAt = at
 	}
 	return false
+}
+
+// expired reports whether t has expired (expiresAt <= now), remembering a
+// future expiry.
+func (c *evalCtx) expired(t *orgv1.Team) bool {
+	return t.Spec.ExpiresAt != nil && c.reached(t.Spec.ExpiresAt.Time)
 }
 
 func (c *evalCtx) requeue() *time.Time {
@@ -227,12 +237,18 @@ func (c *evalCtx) requeue() *time.Time {
 	return &at
 }
 
-// model is InferModel, computed once per namespace and evaluation.
-func (c *evalCtx) model(ns string) orgv1.OrganizationModel {
-	m, ok := c.models[ns]
+// model is inferModel, computed once per namespace and evaluation.
+func (c *evalCtx) model(ns string) ModelInference { return memo(c.models, ns, c.inferModel) }
+
+// martech is inferMartech, computed once per namespace and evaluation.
+func (c *evalCtx) martech(ns string) MartechInference { return memo(c.martechs, ns, c.inferMartech) }
+
+// memo returns m[key], computing and keeping it on the first call.
+func memo[T any](m map[string]T, key string, compute func(string) T) T {
+	v, ok := m[key]
 	if !ok {
-		m = InferModel(c.g, ns)
-		c.models[ns] = m
+		v = compute(key)
+		m[key] = v
 	}
-	return m
+	return v
 }

@@ -24,7 +24,7 @@ func TestEvaluateNamespace(t *testing.T) {
 		builders.MakeTeam("retail", ns).Type("BusinessUnit").Function("Sales").Parent("corp-gone").Obj(),
 		builders.MakeTeam("coe", ns).Type("CenterOfExcellence").Function("Data").ExpiresAt(expiry).Lead(builders.Person("Ana", "")).Obj(),
 		builders.MakePlatform("crm", ns).Operators("retail").Obj(),
-		builders.MakePlatform("cdp", ns).Owner("coe").Obj(),
+		builders.MakePlatform("cdp", ns).Owner("coe").Obj(), // a CRM: no marketing platform
 		builders.MakeSteeringCommittee("steer", ns).Members("coe", "retail").Obj(),
 		builders.MakeTeam("elsewhere", "other").Obj(),
 	)
@@ -41,8 +41,19 @@ func TestEvaluateNamespace(t *testing.T) {
 				Message: `steering committee "steer": spec.members: no member team covers IT`}},
 		},
 		Namespaces: []NamespaceResult{{
-			Namespace:     ns,
-			InferredModel: orgv1.ModelHybrid,
+			Namespace: ns,
+			// crm has no owner, so it does not count, nor does retail's
+			// operating it: the CoE's one platform is all there is.
+			Model: ModelInference{
+				Model:    orgv1.ModelCentralized,
+				Reason:   `CenterOfExcellence "coe" owns the one platform (none Foundational); no BusinessUnit owns or operates one`,
+				Evidence: []orgv1.ModelEvidence{{Unit: "coe", UnitType: orgv1.UnitCenterOfExcellence, Owns: 1}},
+				Owners:   map[ObjectRef]Unit{platformRef("cdp"): {Head: teamRef("coe"), Type: orgv1.UnitCenterOfExcellence}},
+			},
+			Martech: MartechInference{
+				Model:  orgv1.MartechUnknown,
+				Reason: "no team that exists and has not expired owns a marketing platform (CDP, DAM, MarketingAutomation, CMS, Personalization, Social, Advertising, Analytics)",
+			},
 			Summary: orgv1.OrganizationSummary{
 				Teams: 2, Platforms: 2, SteeringCommittees: 1, GovernancePolicies: 2, Violations: 5,
 				ViolationsBySeverity: map[string]int32{"High": 2, "Medium": 1, "Low": 2},

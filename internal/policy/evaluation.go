@@ -27,7 +27,8 @@ type Evaluation struct {
 	// EvaluateObject), in namespace order.
 	Namespaces []NamespaceResult
 	// RequeueAt is the earliest future instant at which the evaluation may
-	// change by the passing of time alone (a team it consulted expires), or
+	// change by the passing of time alone (a team it consulted expires, a
+	// planned transition falls due, a temporary team's notice begins), or
 	// nil when only a change to some object can change it.
 	RequeueAt *time.Time
 }
@@ -42,6 +43,9 @@ type ObjectResult struct {
 	Verdicts []Verdict
 	// Coverage is a SteeringCommittee's status roll-up; nil for other kinds.
 	Coverage *Coverage
+	// Transition is an Organization's status.transition: the phase of its
+	// spec.transition; nil without one, and for other kinds.
+	Transition *orgv1.TransitionStatus
 }
 
 // Verdict is one rule's judgement of one object.
@@ -109,10 +113,23 @@ func (e RuleError) Error() string { return e.Message }
 // NamespaceResult is a namespace's roll-up, which its Organizations show.
 type NamespaceResult struct {
 	Namespace string
-	// InferredModel is InferModel of the namespace.
-	InferredModel orgv1.OrganizationModel
+	// Model is the organization model the namespace's structure shows, with
+	// its reason and evidence.
+	Model ModelInference
+	// Martech is the martech model the namespace's martech team shows.
+	Martech MartechInference
 	// Summary counts the namespace's objects and all their findings.
 	Summary orgv1.OrganizationSummary
+}
+
+// WriteModels writes the namespace's inferred models, their reasons and the
+// evidence into an Organization's status of that namespace, as the
+// controller writes them: the evidence capped at orgv1.MaxModelEvidence.
+func (n NamespaceResult) WriteModels(st *orgv1.OrganizationStatus) {
+	st.InferredModel, st.ModelReason = n.Model.Model, n.Model.Reason
+	st.ModelEvidence = n.Model.Evidence[:min(len(n.Model.Evidence), orgv1.MaxModelEvidence):min(len(n.Model.Evidence), orgv1.MaxModelEvidence)]
+	st.InferredMartechModel, st.MartechReason = n.Martech.Model, n.Martech.Reason
+	st.MartechTeam = n.Martech.TeamName(n.Namespace)
 }
 
 // Coverage is a SteeringCommittee's status roll-up. Covered lists the

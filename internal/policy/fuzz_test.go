@@ -36,13 +36,13 @@ func pick[T any](s *byteSource, l []T) T { return l[s.intn(len(l))] }
 var (
 	fuzzNamespaces = []string{"a", "b", ""}
 	fuzzFunctions  = []orgv1.TeamFunction{"IT", "Data", "Sales", "Support", "Legal", "Privacy", "Marketing", "Analytics", ""}
-	fuzzTypes      = []orgv1.TeamType{"BusinessUnit", "CenterOfExcellence", "Department", "TigerTeam", ""}
-	fuzzCategories = []orgv1.PlatformCategory{"AIML", "CRM", "CDP", ""}
+	fuzzTypes      = []orgv1.TeamType{"BusinessUnit", "CenterOfExcellence", "Department", "TigerTeam", "DigitalUnit", "PracticeCenter", "Agency", ""}
+	fuzzCategories = []orgv1.PlatformCategory{"AIML", "CRM", "CDP", "DAM", "Social", ""}
 	fuzzTiers      = []orgv1.PlatformTier{"Foundational", "Engagement", ""}
 	fuzzRuleTypes  = []orgv1.RuleType{
 		orgv1.RulePlatformOwnership, orgv1.RulePlatformGoverned, orgv1.RuleSteeringCommitteeCoverage, orgv1.RulePrivacyOwner,
 		orgv1.RuleResponsibilityAssignment, orgv1.RuleTeamStructure, orgv1.RuleOrganizationModel, orgv1.RuleEnterpriseAI,
-		orgv1.RuleCEL, orgv1.RuleCEL, "Bogus",
+		orgv1.RuleMartechModel, orgv1.RuleTemporaryTeam, orgv1.RuleCEL, orgv1.RuleCEL, "Bogus",
 	}
 	fuzzKinds       = append([]orgv1.Kind{"GovernancePolicy"}, judgedKinds...)
 	fuzzSeverities  = []orgv1.Severity{"Low", "Medium", "High", "Critical", ""}
@@ -52,7 +52,9 @@ var (
 		`object.metadata.labels["tier"] == "gold"`, `1 + `, `undeclared`, `[1,2,3].all(x, [1,2,3].all(y, x * y < 9))`,
 		`object.metadata.name.startsWith("t")`, `2`,
 	}
-	fuzzPeople = []string{"Ana", "Bo", "Élodie", ""}
+	fuzzPeople        = []string{"Ana", "Bo", "Élodie", ""}
+	fuzzModels        = []orgv1.OrganizationModel{"Independent", "Centralized", "Hybrid", ""}
+	fuzzMartechModels = []orgv1.MartechModel{"", "Hostile", "Committee", "Embedded", "Traditional", "JointVenture", "OutsourcedMarketing"}
 )
 
 // randomObjects builds an organization from fuzz bytes: every kind, several
@@ -123,6 +125,9 @@ func randomOrg(data []byte, namespaces []string) []metav1.Object {
 		if s.chance(3) {
 			t.ExpiresAt(now.Add(time.Duration(s.intn(5)-2) * time.Hour))
 		}
+		if s.chance(4) {
+			t.Successor(optTeamRef())
+		}
 		out = append(out, labeled(t.Obj(), tier))
 	}
 	for i := range s.intn(10) {
@@ -177,10 +182,12 @@ func randomOrg(data []byte, namespaces []string) []metav1.Object {
 	}
 	for i := range s.intn(3) {
 		name, ns, tier := place("o", i)
-		out = append(out, labeled(builders.MakeOrganization(name, ns).
-			Model(pick(s, []orgv1.OrganizationModel{"Independent", "Centralized", "Hybrid", ""})).
-			Martech(pick(s, []orgv1.MartechModel{"", "Hostile", "Committee"})).
-			Executive("CMO", builders.Person("Ana", optTeamRef())).Obj(), tier))
+		o := builders.MakeOrganization(name, ns).Model(pick(s, fuzzModels)).Martech(pick(s, fuzzMartechModels)).
+			Executive("CMO", builders.Person("Ana", optTeamRef()))
+		if s.chance(2) {
+			o.Transition(pick(s, fuzzModels), pick(s, fuzzMartechModels), now.Add(time.Duration(s.intn(5)-2)*time.Hour), "")
+		}
+		out = append(out, labeled(o.Obj(), tier))
 	}
 	for i := range s.intn(4) {
 		name, ns, tier := place("g", i)
@@ -211,7 +218,13 @@ func randomRule(s *byteSource, name string) orgv1.Rule {
 			RequiredFunctions:     []orgv1.FunctionGroup{{AnyOf: []orgv1.TeamFunction{pick(s, fuzzFunctions), pick(s, fuzzFunctions)}}},
 			OwnerFunctions:        []orgv1.TeamFunction{pick(s, fuzzFunctions)},
 			RequireForTiers:       []orgv1.PlatformTier{pick(s, fuzzTiers)},
+			RequiredActivities:    []string{pick(s, []string{"act0", "act3"})},
+			Types:                 []orgv1.TeamType{pick(s, fuzzTypes)},
 		})
+		if s.chance(2) {
+			days := int32(s.intn(3))
+			r.Rule.Params.NoticeDays = &days
+		}
 	}
 	if !s.chance(3) {
 		var kinds []orgv1.Kind

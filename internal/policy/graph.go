@@ -31,4 +31,8 @@ type Graph interface {
 	// PlatformsGovernedBy lists the Platforms whose steeringCommitteeRef
 	// resolves to the given committee, in any namespace.
 	PlatformsGovernedBy(namespace, name string) []*orgv1.Platform
+	// PlatformsReferencing lists the Platforms that reference the given
+	// team in any field (ownerRef, operatorRefs, a person's teamRef), in
+	// any namespace.
+	PlatformsReferencing(namespace, name string) []*orgv1.Platform
 }

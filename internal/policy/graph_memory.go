@@ -18,6 +18,7 @@ type MemoryGraph struct {
 	byNS       map[string]*memoryNamespace
 	matrices   map[ObjectRef][]*orgv1.ResponsibilityMatrix // by platform named
 	governed   map[ObjectRef][]*orgv1.Platform             // by committee named
+	teamUsers  map[ObjectRef][]*orgv1.Platform             // by team referenced
 	referrers  map[ObjectRef][]ObjectRef                   // by object named
 }
 
@@ -46,6 +47,7 @@ func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 		byNS:      map[string]*memoryNamespace{},
 		matrices:  map[ObjectRef][]*orgv1.ResponsibilityMatrix{},
 		governed:  map[ObjectRef][]*orgv1.Platform{},
+		teamUsers: map[ObjectRef][]*orgv1.Platform{},
 		referrers: map[ObjectRef][]ObjectRef{},
 	}
 	seen := map[ObjectRef]bool{}
@@ -78,6 +80,9 @@ func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 		sortByNamespaceName(l)
 	}
 	for _, l := range g.governed {
+		sortByNamespaceName(l)
+	}
+	for _, l := range g.teamUsers {
 		sortByNamespaceName(l)
 	}
 	for _, l := range g.referrers {
@@ -128,6 +133,11 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 		if r := o.Spec.SteeringCommitteeRef; r != nil {
 			k := refKey(orgv1.KindSteeringCommittee, ns, r.Namespace, r.Name)
 			g.governed[k] = append(g.governed[k], o)
+		}
+		for _, r := range References(o) {
+			if r.Kind == orgv1.KindTeam {
+				g.teamUsers[r] = append(g.teamUsers[r], o)
+			}
 		}
 	case *orgv1.SteeringCommittee:
 		o = o.DeepCopy()
@@ -214,6 +224,12 @@ func (g *MemoryGraph) MatricesFor(ns, name string) []*orgv1.ResponsibilityMatrix
 // steeringCommitteeRef names the committee, sorted by namespace and name.
 func (g *MemoryGraph) PlatformsGovernedBy(ns, name string) []*orgv1.Platform {
 	return g.governed[ObjectRef{Kind: orgv1.KindSteeringCommittee, Namespace: ns, Name: name}]
+}
+
+// PlatformsReferencing implements Graph: the platforms that reference the
+// team, sorted by namespace and name.
+func (g *MemoryGraph) PlatformsReferencing(ns, name string) []*orgv1.Platform {
+	return g.teamUsers[ObjectRef{Kind: orgv1.KindTeam, Namespace: ns, Name: name}]
 }
 
 // Referrers implements Index.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/testing/builders"
@@ -59,9 +60,11 @@ func everyRule(ns string) *orgv1.GovernancePolicy {
 		builders.MakeRule("governed", orgv1.RulePlatformGoverned).Obj(),
 		builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Obj(),
 		builders.MakeRule("privacy", orgv1.RulePrivacyOwner).Obj(),
-		builders.MakeRule("raci", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: tiers}).Obj(),
+		builders.MakeRule("raci", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: tiers, RequiredActivities: []string{"act1"}}).Obj(),
 		builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj(),
 		builders.MakeRule("model", orgv1.RuleOrganizationModel).Obj(),
+		builders.MakeRule("martech", orgv1.RuleMartechModel).Obj(),
+		builders.MakeRule("temporary", orgv1.RuleTemporaryTeam).Params(orgv1.RuleParams{Types: fuzzTypes[:len(fuzzTypes)-1], NoticeDays: ptr.To(int32(1))}).Obj(),
 		builders.MakeRule("ai", orgv1.RuleEnterpriseAI).Obj(),
 		builders.MakeCELRule("cel", `(owner != null && owner.spec.function == "IT") || (committee != null && committee.metadata.labels["tier"] == "gold")`, "").MatchKinds(orgv1.KindPlatform).Obj(),
 	).Obj()
@@ -349,9 +352,9 @@ func TestImpactOf(t *testing.T) {
 		objects: append(slices.Clone(summaries), "Platform/acme/crm", "ResponsibilityMatrix/other/m"),
 		nss:     []string{"acme", "other"},
 	}, {
-		name:    "a platform: its committee, its organization, the matrices naming it",
+		name:    "a platform: its committee, its organization, the matrices naming it, its owner (a temporary team's platforms)",
 		changed: crm,
-		objects: append(slices.Clone(summaries), "Platform/acme/crm", "ResponsibilityMatrix/other/m", "SteeringCommittee/acme/steer"),
+		objects: append(slices.Clone(summaries), "Platform/acme/crm", "ResponsibilityMatrix/other/m", "SteeringCommittee/acme/steer", "Team/other/d"),
 		nss:     []string{"acme", "other"},
 	}, {
 		name:    "a policy: the kinds its rules judge in its namespace",

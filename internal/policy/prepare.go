@@ -61,7 +61,13 @@ var ruleDefs = map[orgv1.RuleType]ruleDef{
 		on(orgv1.KindTeam, dep("parent: existence", toTeams), dep("parentRefs (cycles)", ancestors())),
 	}},
 	orgv1.RuleOrganizationModel: {check: checkOrganizationModel, judges: []reads{
-		on(orgv1.KindOrganization, modelDeps...),
+		on(orgv1.KindOrganization, orgDeps...),
+	}},
+	orgv1.RuleMartechModel: {check: checkMartechModel, judges: []reads{
+		on(orgv1.KindOrganization, orgDeps...),
+	}},
+	orgv1.RuleTemporaryTeam: {check: checkTemporaryTeam, judges: []reads{
+		on(orgv1.KindTeam, dep("the platforms naming it: ownerRef", referrers(orgv1.KindPlatform))),
 	}},
 	orgv1.RuleEnterpriseAI: {check: checkEnterpriseAI, judges: []reads{
 		on(orgv1.KindPlatform, dep("owner: existence, function", toTeams)),

@@ -118,6 +118,7 @@ func fieldRefs(obj metav1.Object) []fieldRef {
 		for i := range o.Spec.Members {
 			c.person(indexed("spec.members", i), &o.Spec.Members[i])
 		}
+		c.team("spec.successorRef", o.Spec.SuccessorRef)
 		return c.out
 	case *orgv1.Platform:
 		if o == nil {

@@ -7,11 +7,18 @@ import (
 )
 
 // checkResponsibilityAssignment judges a matrix's activities and, with
+// params.requiredActivities, whether it has each; with
 // params.requireForTiers, whether a platform of those tiers has a matrix.
 func checkResponsibilityAssignment(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	switch o := s.obj.(type) {
 	case *orgv1.ResponsibilityMatrix:
-		return checkActivities(c, s, o)
+		out := checkActivities(c, s, o)
+		for _, name := range params(r).RequiredActivities {
+			if !slices.ContainsFunc(o.Spec.Activities, func(a orgv1.Activity) bool { return a.Name == name }) {
+				out = append(out, s.problem("spec.activities", "required activity %q is missing", name))
+			}
+		}
+		return out
 	case *orgv1.Platform:
 		t := tier(o)
 		if slices.Contains(params(r).RequireForTiers, t) && len(c.g.MatricesFor(o.Namespace, o.Name)) == 0 {
@@ -22,7 +29,8 @@ func checkResponsibilityAssignment(c *evalCtx, s *subject, r *orgv1.Rule) []prob
 }
 
 // checkActivities: an activity's team refs do not resolve, it has no
-// accountable team, or its accountable team is also among its informed.
+// responsible team, it has no accountable team, or its accountable team is
+// also among its informed.
 func checkActivities(c *evalCtx, s *subject, m *orgv1.ResponsibilityMatrix) []problem {
 	var out []problem
 	for i := range m.Spec.Activities {
@@ -34,6 +42,9 @@ func checkActivities(c *evalCtx, s *subject, m *orgv1.ResponsibilityMatrix) []pr
 			if resolve(c.g, fr.ref) == nil {
 				out = append(out, notFound(s, fr))
 			}
+		}
+		if len(a.Responsible) == 0 {
+			out = append(out, s.problem(field+".responsible", "activity %q has no responsible team", a.Name))
 		}
 		if a.Accountable == nil {
 			out = append(out, s.problem(field+".accountable", "activity %q has no accountable team", a.Name))

@@ -249,7 +249,7 @@ func TestResponsibilityAssignment(t *testing.T) {
 	with := func(o ...metav1.Object) []metav1.Object { return append(append([]metav1.Object{}, teams...), o...) }
 	medium := func(msg string) orgv1.Violation { return v("raci", orgv1.SeverityMedium, msg) }
 	crossNS := builders.MakeResponsibilityMatrix("m", ns).Activities(
-		builders.MakeActivity("Launch").Accountable(ns+"/mkt").Informed("it", "mkt").Obj()).Obj()
+		builders.MakeActivity("Launch").Responsible("ops").Accountable(ns+"/mkt").Informed("it", "mkt").Obj()).Obj()
 	dangling := builders.MakeResponsibilityMatrix("m", ns).Activities(
 		builders.MakeActivity("Launch").Responsible("ops", "gone-r").Accountable("gone-a").Consulted("gone-c").Informed("gone-i").Obj()).Obj()
 	runRuleCases(t, []ruleCase{{
@@ -361,7 +361,8 @@ func TestOrganizationModel(t *testing.T) {
 		name: "declared differs from inferred",
 		objs: with(pol, builders.MakeOrganization("acme", ns).Model("Hybrid").Obj()),
 		obj:  acmeRef,
-		want: []orgv1.Violation{medium(`organization "acme": spec.model: declared "Hybrid" but platform ownership shows "Centralized"`)},
+		want: []orgv1.Violation{medium(`organization "acme": spec.model: declared "Hybrid" but platform ownership shows "Centralized": ` +
+			`CenterOfExcellence "coe" owns the one platform (none Foundational); no BusinessUnit owns or operates one`)},
 	}, {
 		name: "inferred Unknown contradicts nothing",
 		objs: objs(pol, builders.MakeOrganization("acme", ns).Model("Independent").Obj(), builders.MakePlatform("cdp", ns).Obj()),

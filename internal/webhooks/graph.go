@@ -132,6 +132,10 @@ func (o *overlay) PlatformsGovernedBy(ns, name string) []*orgv1.Platform {
 	return referring(o, o.Graph.PlatformsGovernedBy(ns, name), policy.ObjectRef{Kind: orgv1.KindSteeringCommittee, Namespace: ns, Name: name})
 }
 
+func (o *overlay) PlatformsReferencing(ns, name string) []*orgv1.Platform {
+	return referring(o, o.Graph.PlatformsReferencing(ns, name), policy.ObjectRef{Kind: orgv1.KindTeam, Namespace: ns, Name: name})
+}
+
 // liveLookups is a policy.Graph whose Team, Platform and SteeringCommittee
 // lookups that miss in base (the informer cache) ask the API server: an
 // object applied a moment before the one being admitted (a Team, then the

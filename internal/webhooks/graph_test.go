@@ -112,6 +112,7 @@ func view(g policy.Graph, e *policy.Engine, objs []client.Object) map[string]any
 			put("SteeringCommittee/"+ns+"/"+n, g.SteeringCommittee(ns, n))
 			put("MatricesFor/"+ns+"/"+n, g.MatricesFor(ns, n))
 			put("PlatformsGovernedBy/"+ns+"/"+n, g.PlatformsGovernedBy(ns, n))
+			put("PlatformsReferencing/"+ns+"/"+n, g.PlatformsReferencing(ns, n))
 		}
 	}
 	for _, o := range objs {

@@ -94,6 +94,22 @@ spec: {model: Hybrid, martechModel: Friendly}`, "spec.martechModel"},
 kind: Organization
 metadata: {name: o3}
 spec: {model: Hybrid, executives: ` + listOf(33, "{role: R%d, person: {name: P}}") + `}`, "spec.executives"},
+		{"transition without a deadline", `
+kind: Organization
+metadata: {name: o4}
+spec: {model: Centralized, transition: {model: Hybrid}}`, "spec.transition.by"},
+		{"transition that changes nothing", `
+kind: Organization
+metadata: {name: o5}
+spec: {model: Hybrid, martechModel: Embedded, transition: {model: Hybrid, martechModel: Embedded, by: "2030-01-01T00:00:00Z"}}`, "spec.transition"},
+		{"transition to an unknown model", `
+kind: Organization
+metadata: {name: o6}
+spec: {model: Hybrid, transition: {model: Unknown, by: "2030-01-01T00:00:00Z"}}`, "spec.transition.model"},
+		{"team that is its own successor", `
+kind: Team
+metadata: {name: t12}
+spec: {function: Digital, type: DigitalUnit, expiresAt: "2030-01-01T00:00:00Z", successorRef: {name: t12}}`, "spec.successorRef.name"},
 		{"platform without a category", `
 kind: Platform
 metadata: {name: p1}
@@ -174,6 +190,10 @@ spec: {rules: [{name: custom, type: CEL, match: {kinds: [Deployment]}, cel: {exp
 kind: GovernancePolicy
 metadata: {name: g11}
 spec: {rules: [{name: Owned Platforms, type: PlatformOwnership}]}`, "spec.rules[0].name"},
+		{"notice of more than ten years", `
+kind: GovernancePolicy
+metadata: {name: g13}
+spec: {rules: [{name: temporary, type: TemporaryTeam, params: {noticeDays: 3651}}]}`, "spec.rules[0].params.noticeDays"},
 		{"required function group with no function", `
 kind: GovernancePolicy
 metadata: {name: g12}

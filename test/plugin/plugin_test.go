@@ -240,8 +240,10 @@ func checkReport(t *testing.T, ctx context.Context, ns string, r *audit.Report) 
 			t.Fatal(err)
 		}
 	}
-	if o := rep.Organizations[0]; o.InferredModel != string(org.Items[0].Status.InferredModel) || o.DeclaredModel != string(org.Items[0].Spec.Model) {
-		t.Errorf("%s: models %s/%s, status %s/%s", ns, o.DeclaredModel, o.InferredModel, org.Items[0].Spec.Model, org.Items[0].Status.InferredModel)
+	if o, st := rep.Organizations[0], org.Items[0].Status; o.InferredModel != string(st.InferredModel) || o.DeclaredModel != string(org.Items[0].Spec.Model) ||
+		o.ModelReason != st.ModelReason || !cmp.Equal(o.ModelEvidence, nonNil(st.ModelEvidence)) || o.MartechTeam != st.MartechTeam ||
+		o.InferredMartechModel != string(st.InferredMartechModel) || o.MartechReason != st.MartechReason {
+		t.Errorf("%s: report's models %+v, status %+v", ns, o, st)
 	}
 	for i, p := range plats.Items {
 		got := rep.Platforms[i]
@@ -280,9 +282,9 @@ func checkReport(t *testing.T, ctx context.Context, ns string, r *audit.Report) 
 	}
 }
 
-func nonNil(l []string) []string {
+func nonNil[T any](l []T) []T {
 	if l == nil {
-		return []string{}
+		return []T{}
 	}
 	return l
 }

@@ -1,6 +1,12 @@
 package builders
 
-import orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+import (
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+)
 
 // OrganizationWrapper builds an Organization.
 type OrganizationWrapper struct {
@@ -42,5 +48,12 @@ func (w *OrganizationWrapper) Martech(m orgv1.MartechModel) *OrganizationWrapper
 // Executive adds an executive.
 func (w *OrganizationWrapper) Executive(role string, p orgv1.Person) *OrganizationWrapper {
 	w.Spec.Executives = append(w.Spec.Executives, orgv1.Executive{Role: role, Person: p})
+	return w
+}
+
+// Transition sets spec.transition: a move to model (and martech, unless
+// "") by a deadline.
+func (w *OrganizationWrapper) Transition(model orgv1.OrganizationModel, martech orgv1.MartechModel, by time.Time, reason string) *OrganizationWrapper {
+	w.Spec.Transition = &orgv1.Transition{Model: model, MartechModel: martech, By: metav1.NewTime(by), Reason: reason}
 	return w
 }

@@ -78,3 +78,14 @@ func (w *TeamWrapper) ExpiresAt(t time.Time) *TeamWrapper {
 	w.Spec.ExpiresAt = &metav1.Time{Time: t}
 	return w
 }
+
+// Successor sets spec.successorRef ("name" or "namespace/name"); ""
+// removes it.
+func (w *TeamWrapper) Successor(team string) *TeamWrapper {
+	w.Spec.SuccessorRef = nil
+	if team != "" {
+		r := teamRef(team)
+		w.Spec.SuccessorRef = &r
+	}
+	return w
+}

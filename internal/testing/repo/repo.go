@@ -54,7 +54,8 @@ var samplesFindings = regexp.MustCompile("(?s)<!-- samples-findings -->\n```text
 // SamplesFindings reads the findings that README.md promises for
 // config/samples (its samples-findings block, one a line), sorted: the
 // controller's suite, the plugin's check and the image's suite all hold
-// themselves to it.
+// themselves to it. Besides violations, the block holds each Organization's
+// models, units and transition (testenv.ModelLines).
 func SamplesFindings() ([]string, error) {
 	readme, err := os.ReadFile(Path("README.md"))
 	if err != nil {

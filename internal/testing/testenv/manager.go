@@ -23,6 +23,7 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/controllers"
 	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/cachetrim"
 	"github.com/orgplane/orgplane/internal/policy"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
@@ -149,6 +150,7 @@ func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, er
 	}
 	opts := ctrl.Options{
 		Scheme:                 scheme,
+		Cache:                  cachetrim.Options(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		// A process may start several managers, each with the same

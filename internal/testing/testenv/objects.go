@@ -1,11 +1,13 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -71,8 +73,33 @@ func Findings(ctx context.Context, c client.Reader, ns string) ([]string, error)
 			for _, v := range obj.Judgement().Violations {
 				out = append(out, fmt.Sprintf("%s/%s %s %s/%s %s", k.Kind, obj.GetName(), v.Severity, v.Policy, v.Rule, v.Message))
 			}
+			if o, ok := obj.(*orgv1.Organization); ok {
+				out = append(out, ModelLines(o.Name, &o.Status)...)
+			}
 		}
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// ModelLines writes an Organization's inferred models, its units and its
+// transition in the samples-findings format:
+//
+//	Organization/acme model Hybrid: <status.modelReason>
+//	Organization/acme martech Embedded by team moc: <status.martechReason>
+//	Organization/acme unit moc CenterOfExcellence owns 4 (2 Foundational), operates 0
+//	Organization/acme transition Planned by 2030-06-30T00:00:00Z
+func ModelLines(name string, st *orgv1.OrganizationStatus) []string {
+	prefix := "Organization/" + name + " "
+	out := []string{
+		prefix + fmt.Sprintf("model %s: %s", st.InferredModel, st.ModelReason),
+		prefix + fmt.Sprintf("martech %s by team %s: %s", st.InferredMartechModel, cmp.Or(st.MartechTeam, "-"), st.MartechReason),
+	}
+	for _, e := range st.ModelEvidence {
+		out = append(out, prefix+fmt.Sprintf("unit %s %s owns %d (%d Foundational), operates %d", e.Unit, e.UnitType, e.Owns, e.OwnsFoundational, e.Operates))
+	}
+	if t := st.Transition; t != nil {
+		out = append(out, prefix+fmt.Sprintf("transition %s by %s", t.Phase, t.By.UTC().Format(time.RFC3339)))
+	}
+	return out
 }
