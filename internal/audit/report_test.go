@@ -292,7 +292,7 @@ func TestText(t *testing.T) {
 		`acme's martech model is Embedded: team "coe" owns the most marketing platforms (1 of 1); it has function Marketing and is not on the IT side.`,
 		"acme's transition: IT joins the CoE",
 		"Hybrid, martech JointVenture, by 2026-03-03T12:00:00Z (Planned)",
-		"ORGANIZATION  UNIT     UNIT TYPE           OWNS  FOUNDATIONAL  OPERATES\nacme          coe      CenterOfExcellence  1     0             0\nacme          eu/emea  BusinessUnit        0     0             1\n",
+		"ORGANIZATION  UNIT     UNIT TYPE           OWNS  FOUNDATIONAL  OPERATES\nacme          coe      CenterOfExcellence  1     0             0\nacme          eu/emea  BusinessUnit        0     0             1\n", //nolint:dupword // the columns UNIT and UNIT TYPE
 	} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("no %q in:\n%s", want, txt)

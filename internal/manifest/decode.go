@@ -98,13 +98,13 @@ func classify(n *yaml.Node) scalarClass {
 
 // isDecimal reports whether v is a decimal integer as JSON writes one.
 func isDecimal(v string) bool {
-	if len(v) > 0 && v[0] == '-' {
+	if v != "" && v[0] == '-' {
 		v = v[1:]
 	}
 	if v == "" || v[0] == '0' && len(v) > 1 || len(v) > 19 {
 		return false
 	}
-	for i := 0; i < len(v); i++ {
+	for i := range len(v) {
 		if v[i] < '0' || v[i] > '9' {
 			return false
 		}
@@ -266,7 +266,7 @@ func jsonFields(t reflect.Type, index []int, m map[string][]int) bool {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
-		name, opts, _ := cutComma(tag)
+		name, opts := cutComma(tag)
 		if name == "-" && opts == "" {
 			continue
 		}
@@ -297,19 +297,20 @@ func jsonFields(t reflect.Type, index []int, m map[string][]int) bool {
 	return true
 }
 
-func cutComma(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
+// cutComma cuts s around its first comma.
+func cutComma(s string) (before, after string) {
+	for i := range len(s) {
 		if s[i] == ',' {
-			return s[:i], s[i+1:], true
+			return s[:i], s[i+1:]
 		}
 	}
-	return s, "", false
+	return s, ""
 }
 
 func hasOpt(opts, opt string) bool {
 	for opts != "" {
 		var o string
-		o, opts, _ = cutComma(opts)
+		o, opts = cutComma(opts)
 		if o == opt {
 			return true
 		}

@@ -460,7 +460,7 @@ func (r *reader) object(n *yaml.Node) {
 			fail(m.line, "%s: missing required field %q", what, m.path)
 		}
 	}
-	if len(errs) == 0 && !(r.fast && decodeFast(n, o.Object)) {
+	if len(errs) == 0 && (!r.fast || !decodeFast(n, o.Object)) {
 		if r.fast {
 			o.Object = newObject(kind) // start again from a fresh object
 		}

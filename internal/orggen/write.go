@@ -46,9 +46,9 @@ func WriteYAML(w io.Writer, objs []orgv1.Object, explicitNS bool) error {
 			return err
 		}
 		if i > 0 {
-			bw.WriteString("---\n")
+			_, _ = bw.WriteString("---\n") // a bufio.Writer's error returns from Flush
 		}
-		bw.Write(y)
+		_, _ = bw.Write(y)
 	}
 	return bw.Flush()
 }

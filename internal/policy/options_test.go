@@ -39,18 +39,13 @@ func person(name, teamName string) orgv1.Person {
 
 // Organization.
 
-func org(name string, model orgv1.OrganizationModel, opts ...func(*orgv1.Organization)) *orgv1.Organization {
-	return apply(&orgv1.Organization{ObjectMeta: meta(name), Spec: orgv1.OrganizationSpec{Model: model}}, opts)
+// acmeOrg is Organization "acme".
+func acmeOrg(model orgv1.OrganizationModel, opts ...func(*orgv1.Organization)) *orgv1.Organization {
+	return apply(&orgv1.Organization{ObjectMeta: meta("acme"), Spec: orgv1.OrganizationSpec{Model: model}}, opts)
 }
 
 func withMartech(m orgv1.MartechModel) func(*orgv1.Organization) {
 	return func(o *orgv1.Organization) { o.Spec.MartechModel = m }
-}
-
-func withExecutive(role string, p orgv1.Person) func(*orgv1.Organization) {
-	return func(o *orgv1.Organization) {
-		o.Spec.Executives = append(o.Spec.Executives, orgv1.Executive{Role: role, Person: p})
-	}
 }
 
 // Team: Marketing Department by default.
@@ -83,10 +78,6 @@ func withDottedLine(names ...string) func(*orgv1.Team) {
 	}
 }
 
-func withLead(p orgv1.Person) func(*orgv1.Team) {
-	return func(t *orgv1.Team) { t.Spec.Lead = &p }
-}
-
 func withMembers(ps ...orgv1.Person) func(*orgv1.Team) {
 	return func(t *orgv1.Team) { t.Spec.Members = append(t.Spec.Members, ps...) }
 }
@@ -115,10 +106,6 @@ func operatedBy(names ...string) func(*orgv1.Platform) {
 	}
 }
 
-func governedBy(name string) func(*orgv1.Platform) {
-	return func(p *orgv1.Platform) { p.Spec.SteeringCommitteeRef = &orgv1.SteeringCommitteeRef{Name: name} }
-}
-
 func withCategory(c orgv1.PlatformCategory) func(*orgv1.Platform) {
 	return func(p *orgv1.Platform) { p.Spec.Category = c }
 }
@@ -127,33 +114,7 @@ func withTier(t orgv1.PlatformTier) func(*orgv1.Platform) {
 	return func(p *orgv1.Platform) { p.Spec.Tier = t }
 }
 
-func withVendor(v string) func(*orgv1.Platform) {
-	return func(p *orgv1.Platform) { p.Spec.Vendor = v }
-}
-
-func withPersonalData(jurisdictions ...string) func(*orgv1.Platform) {
-	return func(p *orgv1.Platform) {
-		p.Spec.Data = &orgv1.PlatformData{PersonalData: len(jurisdictions) == 0, Jurisdictions: jurisdictions}
-	}
-}
-
-func withPrivacyOwner(o orgv1.Person) func(*orgv1.Platform) {
-	return func(p *orgv1.Platform) { p.Spec.PrivacyOwner = &o }
-}
-
-func withRoadmapOwner(o orgv1.Person) func(*orgv1.Platform) {
-	return func(p *orgv1.Platform) { p.Spec.RoadmapOwner = &o }
-}
-
 // SteeringCommittee.
-
-func committee(name string, memberTeams ...string) *orgv1.SteeringCommittee {
-	sc := &orgv1.SteeringCommittee{ObjectMeta: meta(name)}
-	for _, n := range memberTeams {
-		sc.Spec.Members = append(sc.Spec.Members, orgv1.CommitteeMember{TeamRef: ref(n)})
-	}
-	return sc
-}
 
 // ResponsibilityMatrix.
 
@@ -180,60 +141,21 @@ func activity(name, accountable string, informed ...string) orgv1.Activity {
 
 // GovernancePolicy.
 
-func policy(name string, rules ...orgv1.Rule) *orgv1.GovernancePolicy {
-	return &orgv1.GovernancePolicy{ObjectMeta: meta(name), Spec: orgv1.GovernancePolicySpec{Rules: rules}}
-}
-
-func enforced(p *orgv1.GovernancePolicy) *orgv1.GovernancePolicy {
-	p.Spec.Enforcement = orgv1.EnforcementEnforce
-	return p
+// gov is GovernancePolicy "gov".
+func gov(rules ...orgv1.Rule) *orgv1.GovernancePolicy {
+	return &orgv1.GovernancePolicy{ObjectMeta: meta("gov"), Spec: orgv1.GovernancePolicySpec{Rules: rules}}
 }
 
 func rule(name string, t orgv1.RuleType, opts ...func(*orgv1.Rule)) orgv1.Rule {
 	return *apply(&orgv1.Rule{Name: name, Type: t}, opts)
 }
 
-func severity(s orgv1.Severity) func(*orgv1.Rule) {
-	return func(r *orgv1.Rule) { r.Severity = s }
-}
-
 func withParams(p orgv1.RuleParams) func(*orgv1.Rule) {
 	return func(r *orgv1.Rule) { r.Params = &p }
 }
 
-func matchKinds(kinds ...orgv1.Kind) func(*orgv1.Rule) {
-	return func(r *orgv1.Rule) {
-		if r.Match == nil {
-			r.Match = &orgv1.RuleMatch{}
-		}
-		r.Match.Kinds = kinds
-	}
-}
-
-func matchLabels(sel *metav1.LabelSelector) func(*orgv1.Rule) {
-	return func(r *orgv1.Rule) {
-		if r.Match == nil {
-			r.Match = &orgv1.RuleMatch{}
-		}
-		r.Match.LabelSelector = sel
-	}
-}
-
-func celRule(name, expr, message string, kinds ...orgv1.Kind) orgv1.Rule {
-	return rule(name, orgv1.RuleCEL, matchKinds(kinds...), func(r *orgv1.Rule) {
-		r.CEL = &orgv1.CELRule{Expression: expr, Message: message}
-	})
-}
-
 // Harness.
 
-func committeeRef(name string) ObjectRef {
-	return ObjectRef{Kind: orgv1.KindSteeringCommittee, Namespace: ns, Name: name}
-}
 func matrixRef(name string) ObjectRef {
 	return ObjectRef{Kind: orgv1.KindResponsibilityMatrix, Namespace: ns, Name: name}
 }
-func orgRef(name string) ObjectRef {
-	return ObjectRef{Kind: orgv1.KindOrganization, Namespace: ns, Name: name}
-}
-

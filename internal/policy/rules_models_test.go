@@ -48,8 +48,8 @@ const (
 // as soon as the structure shows the target, before or after the deadline.
 func TestTransitionPhases(t *testing.T) {
 	by := now.Add(72 * time.Hour)
-	rules := policy("gov", rule("model", orgv1.RuleOrganizationModel), rule("martech", orgv1.RuleMartechModel))
-	acme := org("acme", "Centralized", withMartech("Embedded"), withTransition("Hybrid", "", by))
+	rules := gov(rule("model", orgv1.RuleOrganizationModel), rule("martech", orgv1.RuleMartechModel))
+	acme := acmeOrg("Centralized", withMartech("Embedded"), withTransition("Hybrid", "", by))
 	medium := func(r, msg string) orgv1.Violation { return v(r, orgv1.SeverityMedium, msg) }
 	overdue := `organization "acme": spec.transition: the move to "Hybrid" was due by 2026-03-04T12:00:00Z, but the structure shows "Centralized": ` + centralizedReason
 	cases := []struct {
@@ -74,7 +74,7 @@ func TestTransitionPhases(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ev := newEngine(t).EvaluateNamespace(graph(t, append(tc.objs, rules, acme)...), ns, tc.at)
-			res := ev.Object(orgRef("acme"))
+			res := ev.Object(acmeRef)
 			if res.Transition == nil || res.Transition.Phase != tc.phase || !res.Transition.By.Time.Equal(by) {
 				t.Errorf("transition %+v, want phase %s by %s", res.Transition, tc.phase, by)
 			}
@@ -86,7 +86,7 @@ func TestTransitionPhases(t *testing.T) {
 			}
 		})
 	}
-	if res := newEngine(t).EvaluateNamespace(graph(t, append(centralizedEmbedded(), org("acme", "Centralized"))...), ns, now).Object(orgRef("acme")); res.Transition != nil {
+	if res := newEngine(t).EvaluateNamespace(graph(t, append(centralizedEmbedded(), acmeOrg("Centralized"))...), ns, now).Object(acmeRef); res.Transition != nil {
 		t.Errorf("an organization without spec.transition has status.transition %+v", res.Transition)
 	}
 }
@@ -94,44 +94,44 @@ func TestTransitionPhases(t *testing.T) {
 // TestMartechModel: the declared martech model against the inferred one,
 // and what a transition's martechModel changes.
 func TestMartechModel(t *testing.T) {
-	pol := policy("gov", rule("martech", orgv1.RuleMartechModel), rule("model", orgv1.RuleOrganizationModel))
+	pol := gov(rule("martech", orgv1.RuleMartechModel), rule("model", orgv1.RuleOrganizationModel))
 	soon, past := now.Add(time.Hour), now.Add(-time.Hour)
 	with := func(o ...metav1.Object) []metav1.Object { return append(append(centralizedEmbedded(), pol), o...) }
 	medium := func(r, msg string) orgv1.Violation { return v(r, orgv1.SeverityMedium, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "declared as inferred",
-		objs: with(org("acme", "Centralized", withMartech("Embedded"))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Centralized", withMartech("Embedded"))),
+		obj:  acmeRef,
 	}, {
 		name: "declared differs from inferred",
-		objs: with(org("acme", "Centralized", withMartech("PracticeCenter"))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Centralized", withMartech("PracticeCenter"))),
+		obj:  acmeRef,
 		want: []orgv1.Violation{medium("martech", `organization "acme": spec.martechModel: declared "PracticeCenter" but the structure shows "Embedded": `+embeddedReason)},
 	}, {
 		name: "declared-only models are never flagged",
-		objs: with(org("acme", "Centralized", withMartech("Liaison"))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Centralized", withMartech("Liaison"))),
+		obj:  acmeRef,
 	}, {
 		name: "no declaration, nothing to compare",
-		objs: with(org("acme", "Centralized")),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Centralized")),
+		obj:  acmeRef,
 	}, {
 		name: "an inferred Unknown contradicts nothing",
-		objs: objs(pol, org("acme", "Centralized", withMartech("Traditional")), team("crm-team"), platform("crm", ownedBy("crm-team"))),
-		obj:  orgRef("acme"),
+		objs: objs(pol, acmeOrg("Centralized", withMartech("Traditional")), team("crm-team"), platform("crm", ownedBy("crm-team"))),
+		obj:  acmeRef,
 	}, {
 		name: "a planned martech target is accepted",
-		objs: with(org("acme", "Centralized", withMartech("Traditional"), withTransition("Hybrid", "Embedded", soon))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Centralized", withMartech("Traditional"), withTransition("Hybrid", "Embedded", soon))),
+		obj:  acmeRef,
 	}, {
 		name: "a planned transition to another martech model does not excuse a mismatch",
-		objs: with(org("acme", "Centralized", withMartech("Traditional"), withTransition("Centralized", "JointVenture", soon))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Centralized", withMartech("Traditional"), withTransition("Centralized", "JointVenture", soon))),
+		obj:  acmeRef,
 		want: []orgv1.Violation{medium("martech", `organization "acme": spec.martechModel: declared "Traditional", moving to "JointVenture" by 2026-03-01T13:00:00Z, but the structure shows "Embedded": `+embeddedReason)},
 	}, {
 		name: "overdue: both rules report it, the martech rule against the declared model only",
-		objs: with(org("acme", "Hybrid", withMartech("Traditional"), withTransition("Hybrid", "JointVenture", past))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Hybrid", withMartech("Traditional"), withTransition("Hybrid", "JointVenture", past))),
+		obj:  acmeRef,
 		want: []orgv1.Violation{
 			medium("martech", `organization "acme": spec.martechModel: declared "Traditional" but the structure shows "Embedded": `+embeddedReason),
 			medium("model", `organization "acme": spec.transition: the move to "Hybrid" with martech model "JointVenture" was due by 2026-03-01T11:00:00Z, `+
@@ -139,20 +139,20 @@ func TestMartechModel(t *testing.T) {
 		},
 	}, {
 		name: "completed: the target martech model is shown, the model too",
-		objs: with(org("acme", "Hybrid", withMartech("Traditional"), withTransition("Centralized", "Embedded", past))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Hybrid", withMartech("Traditional"), withTransition("Centralized", "Embedded", past))),
+		obj:  acmeRef,
 	}, {
 		name: "not completed while the martech target is not shown, though the model is",
-		objs: with(org("acme", "Hybrid", withMartech("Embedded"), withTransition("Centralized", "JointVenture", soon))),
-		obj:  orgRef("acme"),
+		objs: with(acmeOrg("Hybrid", withMartech("Embedded"), withTransition("Centralized", "JointVenture", soon))),
+		obj:  acmeRef,
 	}})
 }
 
 // TestTemporaryTeam: temporary teams need an end date, and a successor for
 // the platforms they own once their notice begins.
 func TestTemporaryTeam(t *testing.T) {
-	pol := policy("gov", rule("temporary", orgv1.RuleTemporaryTeam))
-	agencies := policy("gov", rule("temporary", orgv1.RuleTemporaryTeam, withParams(orgv1.RuleParams{Types: []orgv1.TeamType{"Agency"}, NoticeDays: ptr.To(int32(90))})))
+	pol := gov(rule("temporary", orgv1.RuleTemporaryTeam))
+	agencies := gov(rule("temporary", orgv1.RuleTemporaryTeam, withParams(orgv1.RuleParams{Types: []orgv1.TeamType{"Agency"}, NoticeDays: ptr.To(int32(90))})))
 	medium := func(msg string) orgv1.Violation { return v("temporary", orgv1.SeverityMedium, msg) }
 	tiger := func(opts ...func(*orgv1.Team)) *orgv1.Team {
 		return team("tiger", append([]func(*orgv1.Team){withType("TigerTeam")}, opts...)...)
@@ -211,7 +211,7 @@ func TestTemporaryTeam(t *testing.T) {
 // instants at which the findings change with no change to any object.
 func TestTemporaryTeamRequeues(t *testing.T) {
 	end := now.Add(40 * 24 * time.Hour)
-	g := graph(t, policy("gov", rule("temporary", orgv1.RuleTemporaryTeam)), team("tiger", withType("TigerTeam"), expiringAt(end)),
+	g := graph(t, gov(rule("temporary", orgv1.RuleTemporaryTeam)), team("tiger", withType("TigerTeam"), expiringAt(end)),
 		platform("checkout", ownedBy("tiger")))
 	e := newEngine(t)
 	for _, tc := range []struct {
@@ -226,7 +226,7 @@ func TestTemporaryTeamRequeues(t *testing.T) {
 // TestResponsibilityAssignmentCauses: an activity with no responsible team,
 // and the activities params.requiredActivities names.
 func TestResponsibilityAssignmentCauses(t *testing.T) {
-	required := policy("gov", rule("raci", orgv1.RuleResponsibilityAssignment,
+	required := gov(rule("raci", orgv1.RuleResponsibilityAssignment,
 		withParams(orgv1.RuleParams{RequiredActivities: []string{"Consent management", "Campaign activation"}})))
 	medium := func(msg string) orgv1.Violation { return v("raci", orgv1.SeverityMedium, msg) }
 	nobody := orgv1.Activity{Name: "Campaign activation", Accountable: &orgv1.TeamRef{Name: "ops"}}
