@@ -62,6 +62,11 @@ func builtin(msg string) orgv1.Violation {
 func teamRef(name string) ObjectRef {
 	return ObjectRef{Kind: orgv1.KindTeam, Namespace: ns, Name: name}
 }
+
+func matrixRef(name string) ObjectRef {
+	return ObjectRef{Kind: orgv1.KindResponsibilityMatrix, Namespace: ns, Name: name}
+}
+
 func platformRef(name string) ObjectRef {
 	return ObjectRef{Kind: orgv1.KindPlatform, Namespace: ns, Name: name}
 }

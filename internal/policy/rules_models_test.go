@@ -9,31 +9,19 @@ import (
 	"k8s.io/utils/ptr"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
-
-// The builders below serve only the models', transitions' and temporary
-// teams' tests.
-
-func withTransition(model orgv1.OrganizationModel, martech orgv1.MartechModel, by time.Time) func(*orgv1.Organization) {
-	return func(o *orgv1.Organization) {
-		o.Spec.Transition = &orgv1.Transition{Model: model, MartechModel: martech, By: metav1.NewTime(by), Reason: "consolidation"}
-	}
-}
-
-func withSuccessor(name string) func(*orgv1.Team) {
-	return func(t *orgv1.Team) { t.Spec.SuccessorRef = &orgv1.TeamRef{Name: name} }
-}
 
 // centralizedEmbedded is an organization whose structure shows Centralized
 // and Embedded: a marketing CoE owns the CDP.
 func centralizedEmbedded() []metav1.Object {
-	return objs(team("coe", withType("CenterOfExcellence")), platform("cdp", withCategory("CDP"), ownedBy("coe")))
+	return objs(builders.MakeTeam("coe", ns).Type("CenterOfExcellence").Obj(), builders.MakePlatform("cdp", ns).Category("CDP").Owner("coe").Obj())
 }
 
 // hybridEmbedded adds a business unit that owns a CRM: Hybrid, still
 // Embedded.
 func hybridEmbedded() []metav1.Object {
-	return append(centralizedEmbedded(), team("retail", withType("BusinessUnit")), platform("crm", ownedBy("retail")))
+	return append(centralizedEmbedded(), builders.MakeTeam("retail", ns).Type("BusinessUnit").Obj(), builders.MakePlatform("crm", ns).Owner("retail").Obj())
 }
 
 const (
@@ -48,8 +36,8 @@ const (
 // as soon as the structure shows the target, before or after the deadline.
 func TestTransitionPhases(t *testing.T) {
 	by := now.Add(72 * time.Hour)
-	rules := gov(rule("model", orgv1.RuleOrganizationModel), rule("martech", orgv1.RuleMartechModel))
-	acme := acmeOrg("Centralized", withMartech("Embedded"), withTransition("Hybrid", "", by))
+	rules := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("model", orgv1.RuleOrganizationModel).Obj(), builders.MakeRule("martech", orgv1.RuleMartechModel).Obj()).Obj()
+	acme := builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Embedded").Transition("Hybrid", "", by, "consolidation").Obj()
 	medium := func(r, msg string) orgv1.Violation { return v(r, orgv1.SeverityMedium, msg) }
 	overdue := `organization "acme": spec.transition: the move to "Hybrid" was due by 2026-03-04T12:00:00Z, but the structure shows "Centralized": ` + centralizedReason
 	cases := []struct {
@@ -66,8 +54,8 @@ func TestTransitionPhases(t *testing.T) {
 		{"overdue after it", centralizedEmbedded(), by.Add(time.Hour), orgv1.TransitionOverdue, nil, []orgv1.Violation{medium("model", overdue)}},
 		{"completed before the deadline", hybridEmbedded(), now, orgv1.TransitionCompleted, nil, nil},
 		{"completed after it", hybridEmbedded(), by.Add(time.Hour), orgv1.TransitionCompleted, nil, nil},
-		{"planned, but the structure shows neither model", objs(team("a", withType("BusinessUnit")), team("b", withType("BusinessUnit")),
-			platform("crm", ownedBy("a")), platform("cms", ownedBy("b"))), now, orgv1.TransitionPlanned, &by,
+		{"planned, but the structure shows neither model", objs(builders.MakeTeam("a", ns).Type("BusinessUnit").Obj(), builders.MakeTeam("b", ns).Type("BusinessUnit").Obj(),
+			builders.MakePlatform("crm", ns).Owner("a").Obj(), builders.MakePlatform("cms", ns).Owner("b").Obj()), now, orgv1.TransitionPlanned, &by,
 			[]orgv1.Violation{medium("model", `organization "acme": spec.model: declared "Centralized", moving to "Hybrid" by 2026-03-04T12:00:00Z, `+
 				`but platform ownership shows "Independent": BusinessUnits "a", "b" own all 2 platforms`)}},
 	}
@@ -86,7 +74,7 @@ func TestTransitionPhases(t *testing.T) {
 			}
 		})
 	}
-	if res := newEngine(t).EvaluateNamespace(graph(t, append(centralizedEmbedded(), acmeOrg("Centralized"))...), ns, now).Object(acmeRef); res.Transition != nil {
+	if res := newEngine(t).EvaluateNamespace(graph(t, append(centralizedEmbedded(), builders.MakeOrganization("acme", ns).Model("Centralized").Obj())...), ns, now).Object(acmeRef); res.Transition != nil {
 		t.Errorf("an organization without spec.transition has status.transition %+v", res.Transition)
 	}
 }
@@ -94,43 +82,43 @@ func TestTransitionPhases(t *testing.T) {
 // TestMartechModel: the declared martech model against the inferred one,
 // and what a transition's martechModel changes.
 func TestMartechModel(t *testing.T) {
-	pol := gov(rule("martech", orgv1.RuleMartechModel), rule("model", orgv1.RuleOrganizationModel))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("martech", orgv1.RuleMartechModel).Obj(), builders.MakeRule("model", orgv1.RuleOrganizationModel).Obj()).Obj()
 	soon, past := now.Add(time.Hour), now.Add(-time.Hour)
 	with := func(o ...metav1.Object) []metav1.Object { return append(append(centralizedEmbedded(), pol), o...) }
 	medium := func(r, msg string) orgv1.Violation { return v(r, orgv1.SeverityMedium, msg) }
 	runRuleCases(t, []ruleCase{{
 		name: "declared as inferred",
-		objs: with(acmeOrg("Centralized", withMartech("Embedded"))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Embedded").Obj()),
 		obj:  acmeRef,
 	}, {
 		name: "declared differs from inferred",
-		objs: with(acmeOrg("Centralized", withMartech("PracticeCenter"))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Centralized").Martech("PracticeCenter").Obj()),
 		obj:  acmeRef,
 		want: []orgv1.Violation{medium("martech", `organization "acme": spec.martechModel: declared "PracticeCenter" but the structure shows "Embedded": `+embeddedReason)},
 	}, {
 		name: "declared-only models are never flagged",
-		objs: with(acmeOrg("Centralized", withMartech("Liaison"))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Liaison").Obj()),
 		obj:  acmeRef,
 	}, {
 		name: "no declaration, nothing to compare",
-		objs: with(acmeOrg("Centralized")),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Centralized").Obj()),
 		obj:  acmeRef,
 	}, {
 		name: "an inferred Unknown contradicts nothing",
-		objs: objs(pol, acmeOrg("Centralized", withMartech("Traditional")), team("crm-team"), platform("crm", ownedBy("crm-team"))),
+		objs: objs(pol, builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Traditional").Obj(), builders.MakeTeam("crm-team", ns).Obj(), builders.MakePlatform("crm", ns).Owner("crm-team").Obj()),
 		obj:  acmeRef,
 	}, {
 		name: "a planned martech target is accepted",
-		objs: with(acmeOrg("Centralized", withMartech("Traditional"), withTransition("Hybrid", "Embedded", soon))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Traditional").Transition("Hybrid", "Embedded", soon, "consolidation").Obj()),
 		obj:  acmeRef,
 	}, {
 		name: "a planned transition to another martech model does not excuse a mismatch",
-		objs: with(acmeOrg("Centralized", withMartech("Traditional"), withTransition("Centralized", "JointVenture", soon))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Centralized").Martech("Traditional").Transition("Centralized", "JointVenture", soon, "consolidation").Obj()),
 		obj:  acmeRef,
 		want: []orgv1.Violation{medium("martech", `organization "acme": spec.martechModel: declared "Traditional", moving to "JointVenture" by 2026-03-01T13:00:00Z, but the structure shows "Embedded": `+embeddedReason)},
 	}, {
 		name: "overdue: both rules report it, the martech rule against the declared model only",
-		objs: with(acmeOrg("Hybrid", withMartech("Traditional"), withTransition("Hybrid", "JointVenture", past))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Hybrid").Martech("Traditional").Transition("Hybrid", "JointVenture", past, "consolidation").Obj()),
 		obj:  acmeRef,
 		want: []orgv1.Violation{
 			medium("martech", `organization "acme": spec.martechModel: declared "Traditional" but the structure shows "Embedded": `+embeddedReason),
@@ -139,11 +127,11 @@ func TestMartechModel(t *testing.T) {
 		},
 	}, {
 		name: "completed: the target martech model is shown, the model too",
-		objs: with(acmeOrg("Hybrid", withMartech("Traditional"), withTransition("Centralized", "Embedded", past))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Hybrid").Martech("Traditional").Transition("Centralized", "Embedded", past, "consolidation").Obj()),
 		obj:  acmeRef,
 	}, {
 		name: "not completed while the martech target is not shown, though the model is",
-		objs: with(acmeOrg("Hybrid", withMartech("Embedded"), withTransition("Centralized", "JointVenture", soon))),
+		objs: with(builders.MakeOrganization("acme", ns).Model("Hybrid").Martech("Embedded").Transition("Centralized", "JointVenture", soon, "consolidation").Obj()),
 		obj:  acmeRef,
 	}})
 }
@@ -151,58 +139,56 @@ func TestMartechModel(t *testing.T) {
 // TestTemporaryTeam: temporary teams need an end date, and a successor for
 // the platforms they own once their notice begins.
 func TestTemporaryTeam(t *testing.T) {
-	pol := gov(rule("temporary", orgv1.RuleTemporaryTeam))
-	agencies := gov(rule("temporary", orgv1.RuleTemporaryTeam, withParams(orgv1.RuleParams{Types: []orgv1.TeamType{"Agency"}, NoticeDays: ptr.To(int32(90))})))
+	pol := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("temporary", orgv1.RuleTemporaryTeam).Obj()).Obj()
+	agencies := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("temporary", orgv1.RuleTemporaryTeam).Params(orgv1.RuleParams{Types: []orgv1.TeamType{"Agency"}, NoticeDays: ptr.To(int32(90))}).Obj()).Obj()
 	medium := func(msg string) orgv1.Violation { return v("temporary", orgv1.SeverityMedium, msg) }
-	tiger := func(opts ...func(*orgv1.Team)) *orgv1.Team {
-		return team("tiger", append([]func(*orgv1.Team){withType("TigerTeam")}, opts...)...)
-	}
+	tiger := func() *builders.TeamWrapper { return builders.MakeTeam("tiger", ns).Type("TigerTeam") }
 	in10, in40 := now.Add(10*24*time.Hour), now.Add(40*24*time.Hour)
-	owned := platform("checkout", ownedBy("tiger"))
+	owned := builders.MakePlatform("checkout", ns).Owner("tiger").Obj()
 	runRuleCases(t, []ruleCase{{
 		name: "a tiger team with no end date",
-		objs: objs(pol, tiger()),
+		objs: objs(pol, tiger().Obj()),
 		obj:  teamRef("tiger"),
 		want: []orgv1.Violation{medium(`team "tiger": spec.expiresAt: TigerTeam team has no end date`)},
 	}, {
 		name: "a digital unit with no end date",
-		objs: objs(pol, team("digital", withType("DigitalUnit"))),
+		objs: objs(pol, builders.MakeTeam("digital", ns).Type("DigitalUnit").Obj()),
 		obj:  teamRef("digital"),
 		want: []orgv1.Violation{medium(`team "digital": spec.expiresAt: DigitalUnit team has no end date`)},
 	}, {
 		name: "a department is not temporary",
-		objs: objs(pol, team("ops")),
+		objs: objs(pol, builders.MakeTeam("ops", ns).Obj()),
 		obj:  teamRef("ops"),
 	}, {
 		name: "ends within the notice, owns platforms, no successor",
-		objs: objs(pol, tiger(expiringAt(in10)), owned, platform("app", ownedBy("tiger")), platform("crm", operatedBy("tiger"))),
+		objs: objs(pol, tiger().ExpiresAt(in10).Obj(), owned, builders.MakePlatform("app", ns).Owner("tiger").Obj(), builders.MakePlatform("crm", ns).Operators("tiger").Obj()),
 		obj:  teamRef("tiger"),
 		want: []orgv1.Violation{medium(`team "tiger": spec.successorRef: team ends at 2026-03-11T12:00:00Z, within the 30-day notice, and owns platforms "app", "checkout" but names no successor`)},
 	}, {
 		name: "ends within the notice with a successor",
-		objs: objs(pol, tiger(expiringAt(in10), withSuccessor("ops")), team("ops"), owned),
+		objs: objs(pol, tiger().ExpiresAt(in10).Successor("ops").Obj(), builders.MakeTeam("ops", ns).Obj(), owned),
 		obj:  teamRef("tiger"),
 	}, {
 		name: "ends beyond the notice",
-		objs: objs(pol, tiger(expiringAt(in40)), owned),
+		objs: objs(pol, tiger().ExpiresAt(in40).Obj(), owned),
 		obj:  teamRef("tiger"),
 	}, {
 		name: "ends within the notice, owns nothing",
-		objs: objs(pol, tiger(expiringAt(in10))),
+		objs: objs(pol, tiger().ExpiresAt(in10).Obj()),
 		obj:  teamRef("tiger"),
 	}, {
 		name: "expired, still owns a platform in another namespace",
-		objs: objs(pol, tiger(expiringAt(now.Add(-time.Hour))), platform("checkout", inNS[*orgv1.Platform]("shop"), ownedByRef(orgv1.TeamRef{Name: "tiger", Namespace: ns}))),
+		objs: objs(pol, tiger().ExpiresAt(now.Add(-time.Hour)).Obj(), builders.MakePlatform("checkout", "shop").Owner(ns+"/tiger").Obj()),
 		obj:  teamRef("tiger"),
 		want: []orgv1.Violation{medium(`team "tiger": spec.successorRef: team expired at 2026-03-01T11:00:00Z but still owns platform "shop/checkout" and names no successor`)},
 	}, {
 		name: "params: the types and the notice",
-		objs: objs(agencies, team("agency", withType("Agency"), expiringAt(in40)), platform("ads", ownedBy("agency")), tiger()),
+		objs: objs(agencies, builders.MakeTeam("agency", ns).Type("Agency").ExpiresAt(in40).Obj(), builders.MakePlatform("ads", ns).Owner("agency").Obj(), tiger().Obj()),
 		obj:  teamRef("agency"),
 		want: []orgv1.Violation{medium(`team "agency": spec.successorRef: team ends at 2026-04-10T12:00:00Z, within the 90-day notice, and owns platform "ads" but names no successor`)},
 	}, {
 		name: "params: a type left out",
-		objs: objs(agencies, tiger()),
+		objs: objs(agencies, tiger().Obj()),
 		obj:  teamRef("tiger"),
 	}})
 }
@@ -211,8 +197,8 @@ func TestTemporaryTeam(t *testing.T) {
 // instants at which the findings change with no change to any object.
 func TestTemporaryTeamRequeues(t *testing.T) {
 	end := now.Add(40 * 24 * time.Hour)
-	g := graph(t, gov(rule("temporary", orgv1.RuleTemporaryTeam)), team("tiger", withType("TigerTeam"), expiringAt(end)),
-		platform("checkout", ownedBy("tiger")))
+	g := graph(t, builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("temporary", orgv1.RuleTemporaryTeam).Obj()).Obj(), builders.MakeTeam("tiger", ns).Type("TigerTeam").ExpiresAt(end).Obj(),
+		builders.MakePlatform("checkout", ns).Owner("tiger").Obj())
 	e := newEngine(t)
 	for _, tc := range []struct {
 		at, want time.Time
@@ -226,13 +212,12 @@ func TestTemporaryTeamRequeues(t *testing.T) {
 // TestResponsibilityAssignmentCauses: an activity with no responsible team,
 // and the activities params.requiredActivities names.
 func TestResponsibilityAssignmentCauses(t *testing.T) {
-	required := gov(rule("raci", orgv1.RuleResponsibilityAssignment,
-		withParams(orgv1.RuleParams{RequiredActivities: []string{"Consent management", "Campaign activation"}})))
+	required := builders.MakeGovernancePolicy("gov", ns).Rules(builders.MakeRule("raci", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequiredActivities: []string{"Consent management", "Campaign activation"}}).Obj()).Obj()
 	medium := func(msg string) orgv1.Violation { return v("raci", orgv1.SeverityMedium, msg) }
 	nobody := orgv1.Activity{Name: "Campaign activation", Accountable: &orgv1.TeamRef{Name: "ops"}}
 	runRuleCases(t, []ruleCase{{
 		name: "an activity with no responsible team, a required activity missing",
-		objs: objs(required, team("ops"), matrix("m", "", nobody)),
+		objs: objs(required, builders.MakeTeam("ops", ns).Obj(), builders.MakeResponsibilityMatrix("m", ns).Activities(nobody).Obj()),
 		obj:  matrixRef("m"),
 		want: []orgv1.Violation{
 			medium(`responsibility matrix "m": spec.activities: required activity "Consent management" is missing`),
@@ -240,7 +225,7 @@ func TestResponsibilityAssignmentCauses(t *testing.T) {
 		},
 	}, {
 		name: "every required activity, each with a responsible team",
-		objs: objs(required, team("ops"), matrix("m", "", activity("Consent management", "ops"), activity("Campaign activation", "ops"))),
+		objs: objs(required, builders.MakeTeam("ops", ns).Obj(), builders.MakeResponsibilityMatrix("m", ns).Activities(builders.MakeActivity("Consent management").Responsible("ops").Accountable("ops").Obj(), builders.MakeActivity("Campaign activation").Responsible("ops").Accountable("ops").Obj()).Obj()),
 		obj:  matrixRef("m"),
 	}})
 }
@@ -248,7 +233,7 @@ func TestResponsibilityAssignmentCauses(t *testing.T) {
 func TestSuccessorIntegrity(t *testing.T) {
 	runRuleCases(t, []ruleCase{{
 		name:    "a successor that does not exist",
-		objs:    objs(team("tiger", withType("TigerTeam"), withSuccessor("gone"))),
+		objs:    objs(builders.MakeTeam("tiger", ns).Type("TigerTeam").Successor("gone").Obj()),
 		obj:     teamRef("tiger"),
 		builtin: true,
 		want:    []orgv1.Violation{builtin(`team "tiger": spec.successorRef: team "gone" not found`)},
