@@ -60,8 +60,8 @@ type Team struct {
 	// not a lead.
 	Leads       []Person
 	LeadGuessed bool
-	Members []Person
-	At      Location
+	Members     []Person
+	At          Location
 }
 
 // Platform is a system, component or resource as the source describes it.
@@ -183,8 +183,13 @@ func (b *builder) guess(at Location, format string, args ...any) {
 	b.res.Guesses = append(b.res.Guesses, Note{At: at, Msg: fmt.Sprintf(format, args...)})
 }
 
+// warn notes a warning once, however often the thing is met (a member
+// listed by a group and by the user's memberOf).
 func (b *builder) warn(at Location, format string, args ...any) {
-	b.res.Warnings = append(b.res.Warnings, Note{At: at, Msg: fmt.Sprintf(format, args...)})
+	n := Note{At: at, Msg: fmt.Sprintf(format, args...)}
+	if !slices.Contains(b.res.Warnings, n) {
+		b.res.Warnings = append(b.res.Warnings, n)
+	}
 }
 
 func (b *builder) meta(kind orgv1.Kind, name string) (metav1.TypeMeta, metav1.ObjectMeta) {
