@@ -104,9 +104,11 @@ func TestBuild(t *testing.T) {
 		warnings int
 	}{
 		{
-			name:     "source function and type",
-			src:      Source{Teams: []Team{{Key: "a", Name: "A", Function: "legal", Type: "business-unit", At: at}}},
-			want:     func(r *Result) any { return []any{r.Teams[0].Spec.Function, r.Teams[0].Spec.Type, r.Teams[0].Spec.DisplayName} },
+			name: "source function and type",
+			src:  Source{Teams: []Team{{Key: "a", Name: "A", Function: "legal", Type: "business-unit", At: at}}},
+			want: func(r *Result) any {
+				return []any{r.Teams[0].Spec.Function, r.Teams[0].Spec.Type, r.Teams[0].Spec.DisplayName}
+			},
 			expected: []any{orgv1.TeamFunction("Legal"), orgv1.TeamType("BusinessUnit"), "A"},
 		},
 		{
@@ -117,9 +119,11 @@ func TestBuild(t *testing.T) {
 			expected: []any{orgv1.TeamFunction("Marketing"), orgv1.TeamType("DigitalUnit")},
 		},
 		{
-			name:     "table and defaults are guesses",
-			src:      Source{Teams: []Team{{Key: "a", Name: "web", Function: "mktg", Type: "squad", At: at}, {Key: "b", Name: "ops", At: at}}},
-			want:     func(r *Result) any { return []any{r.Teams[0].Spec.Function, r.Teams[0].Spec.Type, r.Teams[1].Spec.Function, r.Teams[1].Spec.Type} },
+			name: "table and defaults are guesses",
+			src:  Source{Teams: []Team{{Key: "a", Name: "web", Function: "mktg", Type: "squad", At: at}, {Key: "b", Name: "ops", At: at}}},
+			want: func(r *Result) any {
+				return []any{r.Teams[0].Spec.Function, r.Teams[0].Spec.Type, r.Teams[1].Spec.Function, r.Teams[1].Spec.Type}
+			},
 			expected: []any{orgv1.TeamFunction("Other"), orgv1.TeamType("Department"), orgv1.TeamFunction("Other"), orgv1.TeamType("Department")},
 			guesses:  4,
 		},
@@ -128,7 +132,7 @@ func TestBuild(t *testing.T) {
 			src: Source{Teams: []Team{{Key: "a", Name: "a", Function: "IT", Type: "Department", At: at,
 				Leads:   []Person{{Name: "Zoë", Email: "zoe@example.com"}},
 				Members: []Person{{Name: "Ann"}, {Name: "Ann", Email: "ann@example.com"}, {Name: "Bo", Email: "bo at example"}}}}},
-			want: func(r *Result) any { return r.Teams[0].Spec.Members },
+			want:     func(r *Result) any { return r.Teams[0].Spec.Members },
 			expected: []orgv1.Person{{Name: "Ann", Email: "ann@example.com"}, {Name: "Bo"}, {Name: "Zoë", Email: "zoe@example.com"}},
 			warnings: 1,
 		},
@@ -138,7 +142,9 @@ func TestBuild(t *testing.T) {
 				Teams:     []Team{{Key: "a", Name: "a", Function: "IT", Type: "Department", Parent: "nope", At: at}},
 				Platforms: []Platform{{Key: "p", Name: "p", Owner: "nope", Kinds: []string{"system:cdp", "system"}, At: at}},
 			},
-			want:     func(r *Result) any { return []any{r.Teams[0].Spec.ParentRef, r.Platforms[0].Spec.OwnerRef, r.Platforms[0].Spec.Category} },
+			want: func(r *Result) any {
+				return []any{r.Teams[0].Spec.ParentRef, r.Platforms[0].Spec.OwnerRef, r.Platforms[0].Spec.Category}
+			},
 			expected: []any{(*orgv1.TeamRef)(nil), (*orgv1.TeamRef)(nil), orgv1.PlatformCategory("CDP")},
 			warnings: 2,
 		},

@@ -2,6 +2,7 @@ package orgctl
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -100,26 +101,16 @@ func judged(cmd *cobra.Command, s streams, kube *genericclioptions.ConfigFlags, 
 	if err != nil {
 		return nil, backstage.Judgement{}, err
 	}
-	res, err := evaluate(set, prog)
-	if err != nil {
-		return nil, backstage.Judgement{}, err
-	}
 	g, err := set.Graph()
 	if err != nil {
 		return nil, backstage.Judgement{}, &exitError{code: ExitError, err: err}
 	}
-	counts := map[policy.ObjectRef]int{}
-	for _, f := range res.Findings() {
-		counts[f.Object]++
+	prog.set("judging %d orgplane objects from %d files", len(set.Objects), set.Files)
+	engine, err := policy.NewEngine(policy.Options{})
+	if err != nil {
+		return nil, backstage.Judgement{}, &exitError{code: ExitError, err: err}
 	}
-	models := map[string]orgv1.OrganizationModel{}
-	for _, n := range res.Namespaces {
-		models[n.Namespace] = n.Model.Model
-	}
-	return g, backstage.Judgement{
-		Violations:    func(r policy.ObjectRef) int { return counts[r] },
-		InferredModel: func(ns string) orgv1.OrganizationModel { return models[ns] },
-	}, nil
+	return g, backstage.FromEvaluation(engine.Evaluate(g, time.Now())), nil
 }
 
 // statusInferredModel reads a namespace's inferred model off the status the

@@ -58,6 +58,23 @@ type Judgement struct {
 	InferredModel func(namespace string) orgv1.OrganizationModel
 }
 
+// FromEvaluation is the policy engine's judgement, from one evaluation
+// of the graph.
+func FromEvaluation(ev *policy.Evaluation) Judgement {
+	counts := map[policy.ObjectRef]int{}
+	for _, o := range ev.Objects {
+		counts[o.Ref] = len(o.Findings())
+	}
+	models := map[string]orgv1.OrganizationModel{}
+	for _, n := range ev.Namespaces {
+		models[n.Namespace] = n.Model.Model
+	}
+	return Judgement{
+		Violations:    func(r policy.ObjectRef) int { return counts[r] },
+		InferredModel: func(ns string) orgv1.OrganizationModel { return models[ns] },
+	}
+}
+
 // Options tune Export.
 type Options struct {
 	// Link, when set, makes each entity's link back to orgplane; it sees

@@ -100,7 +100,7 @@ func Contract(t *testing.T, data []byte, read func([]importer.Input) (*importer.
 	}
 	teams := map[string]bool{}
 	for _, tm := range res.Teams {
-		if errs := validation.IsDNS1123Label(tm.Name); len(errs) > 0 {
+		if errs := validation.IsDNS1123Subdomain(tm.Name); len(errs) > 0 {
 			t.Fatalf("team name %q: %v", tm.Name, errs)
 		}
 		if teams[tm.Name] {
@@ -114,7 +114,7 @@ func Contract(t *testing.T, data []byte, read func([]importer.Input) (*importer.
 		}
 	}
 	for _, p := range res.Platforms {
-		if errs := validation.IsDNS1123Label(p.Name); len(errs) > 0 {
+		if errs := validation.IsDNS1123Subdomain(p.Name); len(errs) > 0 {
 			t.Fatalf("platform name %q: %v", p.Name, errs)
 		}
 		if o := p.Spec.OwnerRef; o != nil && !teams[o.Name] {

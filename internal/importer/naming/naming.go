@@ -1,6 +1,6 @@
 // Package naming turns the names people write ("Équipe Données", "EMEA
-// Marketing & Sales") into Kubernetes object names: DNS-1123 labels, at most
-// 63 characters, which are also valid Backstage entity names, so that an
+// Marketing & Sales") into Kubernetes object names: DNS-1123 subdomains of
+// at most 63 characters, which are also valid Backstage entity names, so that an
 // imported org can be exported again under the same names. The same input
 // always gives the same name; names that collide get a stable suffix.
 package naming
@@ -32,36 +32,39 @@ var spelled = map[rune]string{
 	'ı': "i",
 }
 
-// DNSLabel is s as a DNS-1123 label: lower case ASCII letters and digits
-// (accents dropped, other letters spelled out where they have a usual
-// spelling), every other run of characters a single hyphen, no hyphen at
-// either end, at most MaxLength characters; "unnamed" when nothing is left.
+// DNSLabel is s as a Kubernetes object name (a DNS-1123 subdomain of at
+// most MaxLength characters, which is also a Backstage entity name): lower
+// case ASCII letters and digits (accents dropped, other letters spelled
+// out where they have a usual spelling), every other run of characters a
+// single separator (a dot when the run is only dots, as in unit.7, else a
+// hyphen), none at either end; "unnamed" when nothing is left.
 func DNSLabel(s string) string {
 	var b strings.Builder
-	hyphen := false
+	sep := ""
+	letter := func(l string) {
+		if sep != "" && b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		sep = ""
+		b.WriteString(l)
+	}
 	for _, r := range norm.NFKD.String(s) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue // an accent of the letter before
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(unicode.ToLower(r))
+			letter(string(unicode.ToLower(r)))
 		case spelled[r] != "":
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteString(spelled[r])
+			letter(spelled[r])
+		case r == '.' && (sep == "" || sep == "."):
+			sep = "."
 		default:
-			hyphen = true
+			sep = "-"
 		}
 	}
 	out := b.String()
 	if len(out) > MaxLength {
-		out = strings.TrimRight(out[:MaxLength], "-")
+		out = strings.TrimRight(out[:MaxLength], "-.")
 	}
 	if out == "" {
 		return fallback

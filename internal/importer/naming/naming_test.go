@@ -15,7 +15,10 @@ func TestDNSLabel(t *testing.T) {
 		{"EMEA Marketing & Sales", "emea-marketing-sales"},
 		{"Straße der Øresund-Brücke", "strasse-der-oresund-brucke"},
 		{"  --Leading and trailing--  ", "leading-and-trailing"},
-		{"team_a.b", "team-a-b"},
+		{"team_a.b", "team-a.b"},
+		{"unit.7", "unit.7"},
+		{"a. b", "a-b"},
+		{"a..b", "a.b"},
 		{"ＦＵＬＬ width", "full-width"},
 		{"数据团队", "unnamed"},
 		{"", "unnamed"},
@@ -26,7 +29,7 @@ func TestDNSLabel(t *testing.T) {
 		if got != c.want {
 			t.Errorf("DNSLabel(%q) = %q, want %q", c.in, got, c.want)
 		}
-		if errs := validation.IsDNS1123Label(got); len(errs) > 0 {
+		if errs := validation.IsDNS1123Subdomain(got); len(errs) > 0 {
 			t.Errorf("DNSLabel(%q) = %q: %v", c.in, got, errs)
 		}
 	}
@@ -65,7 +68,7 @@ func TestNamer(t *testing.T) {
 	long := strings.Repeat("x", 80)
 	n.Name("a", long)
 	name, _ := n.Name("b", long)
-	if len(name) > MaxLength || len(validation.IsDNS1123Label(name)) > 0 {
+	if len(name) > MaxLength || len(validation.IsDNS1123Subdomain(name)) > 0 {
 		t.Errorf("long collision named %q", name)
 	}
 }

@@ -1,0 +1,286 @@
+package backstage
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/importer"
+	bsimport "github.com/orgplane/orgplane/internal/importer/backstage"
+	"github.com/orgplane/orgplane/internal/manifest"
+	"github.com/orgplane/orgplane/internal/orggen"
+	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+)
+
+var update = os.Getenv("UPDATE_GOLDEN") != ""
+
+// now is a fixed time, so that the engine's judgement does not move.
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// samples is config/samples in namespace acme.
+func samples(t testing.TB) *policy.MemoryGraph {
+	t.Helper()
+	set, err := manifest.Load([]string{repo.Path("config", "samples")}, manifest.Options{Namespace: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := set.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// accents is an org whose names people write in their own scripts, with
+// long names, a cross-namespace parent, a parent that does not exist, people
+// without e-mail, two people of one e-mail local part, and an unowned
+// platform.
+func accents(t testing.TB) *policy.MemoryGraph {
+	t.Helper()
+	long := strings.Repeat("plateforme-", 8) + "donnees"
+	objs := []metav1.Object{
+		builders.MakeOrganization("groupe", "fr").DisplayName("Groupe Données & Cie").Model(orgv1.ModelCentralized).Obj(),
+		builders.MakeTeam("direction", "fr").DisplayName("Direction Générale").Function("Executive").Type("Department").
+			Lead(orgv1.Person{Name: "Anaïs Lefèvre", Email: "anais@example.fr"}).
+			Members(orgv1.Person{Name: "Anaïs Lefèvre", Email: "anais@example.fr"}).Obj(),
+		builders.MakeTeam("equipe-donnees", "fr").DisplayName("Équipe Données").Function("Data").Type("CenterOfExcellence").Parent("direction").
+			Members(orgv1.Person{Name: "Zoë Dubois"}, orgv1.Person{Name: "陈伟", Email: "chen@example.cn"}, orgv1.Person{Name: "Chen Wei", Email: "chen@example.fr"}).Obj(),
+		builders.MakeTeam(long, "fr").DisplayName("Plateforme").Function("IT").Type("Department").Parent("equipe-donnees").Obj(),
+		builders.MakeTeam("fantome", "fr").Function("Other").Type("Department").Parent("nulle-part").Obj(),
+		builders.MakeTeam("vertrieb-sud", "de").DisplayName("Vertrieb Süd").Function("Sales").Type("BusinessUnit").Parent("fr/direction").Obj(),
+		builders.MakePlatform("cdp", "fr").DisplayName("Plateforme Clients").Category("CDP").Owner("equipe-donnees").Obj(),
+		builders.MakePlatform("orphan", "fr").Category("CMS").Obj(),
+	}
+	g, err := policy.NewMemoryGraph(objs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// large is a generated enterprise org of about n objects.
+func large(t testing.TB, n int) *policy.MemoryGraph {
+	t.Helper()
+	var objs []metav1.Object
+	for _, o := range orggen.Generate(orggen.Enterprise("big", n, 7)) {
+		objs = append(objs, o)
+	}
+	g, err := policy.NewMemoryGraph(objs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func export(t testing.TB, g policy.Graph, opts Options) ([]byte, []Warning) {
+	t.Helper()
+	engine, err := policy.NewEngine(policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	warnings, err := Export(&b, g, FromEvaluation(engine.Evaluate(g, now)), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), warnings
+}
+
+// TestGolden compares the catalogs of the samples and of the accents org
+// with testdata (UPDATE_GOLDEN=1 rewrites them), and holds the output to
+// the same bytes on a second run.
+func TestGolden(t *testing.T) {
+	link, err := ParseLinkTemplate("https://orgplane.example.com/{{.Namespace}}/{{.Kind}}/{{.Name}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		g        func(testing.TB) *policy.MemoryGraph
+		opts     Options
+		warnings []string
+	}{
+		{name: "samples", g: samples, warnings: []string{"Platform acme/web-analytics: no spec.ownerRef that names a team, and a Backstage System needs an owner: not exported"}},
+		{name: "accents", g: accents, opts: Options{Link: link}, warnings: []string{
+			"Team fr/fantome: spec.parentRef: team fr/nulle-part does not exist; the group is exported without a parent",
+			"Platform fr/orphan: no spec.ownerRef that names a team, and a Backstage System needs an owner: not exported",
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, warnings := export(t, c.g(t), c.opts)
+			again, _ := export(t, c.g(t), c.opts)
+			if !bytes.Equal(got, again) {
+				t.Errorf("two exports differ:\n%s", cmp.Diff(string(got), string(again)))
+			}
+			var ws []string
+			for _, w := range warnings {
+				ws = append(ws, w.String())
+			}
+			if diff := cmp.Diff(c.warnings, ws); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+			file := filepath.Join("testdata", c.name+".yaml")
+			if update {
+				if err := os.WriteFile(file, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("%s (-golden +got):\n%s", file, diff)
+			}
+		})
+	}
+}
+
+// validate runs Backstage's own validators (hack/backstage/validate.mjs on
+// the catalog-model that `make test-tools` installs into bin/backstage) on
+// a catalog and returns how many entities they read and their errors.
+func validate(t *testing.T, catalog []byte) (int, []string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		repo.NeedTool(t, "Node.js (node) is not on the PATH", "test-tools")
+	}
+	if _, err := os.Stat(repo.Path("bin", "backstage", "node_modules", "@backstage", "catalog-model", "package.json")); err != nil {
+		repo.NeedTool(t, "Backstage's catalog-model is not installed in bin/backstage", "test-tools")
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(node, repo.Path("hack", "backstage", "validate.mjs"))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(catalog), &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if exit := (*exec.ExitError)(nil); !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Fatalf("validate.mjs: %v\n%s", err, stderr.String())
+		}
+	}
+	var out struct {
+		Entities int
+		Errors   []string
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("validate.mjs: %v\n%s", err, stdout.String())
+	}
+	return out.Entities, out.Errors
+}
+
+// TestValidInBackstage validates every exported entity with Backstage's own
+// validators and requires zero errors: the samples, the accents org (names
+// in other scripts, long names, links), and a large generated org.
+func TestValidInBackstage(t *testing.T) {
+	link, _ := ParseLinkTemplate("https://orgplane.example.com/{{.Namespace}}/{{.Kind}}/{{.Name}}")
+	for _, c := range []struct {
+		name string
+		g    func(testing.TB) *policy.MemoryGraph
+		opts Options
+	}{
+		{name: "samples", g: samples},
+		{name: "accents", g: accents, opts: Options{Link: link}},
+		{name: "large", g: func(t testing.TB) *policy.MemoryGraph { return large(t, 3000) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			catalog, _ := export(t, c.g(t), c.opts)
+			want := bytes.Count(catalog, []byte("\nkind: "))
+			n, errs := validate(t, catalog)
+			if len(errs) > 0 {
+				t.Errorf("%d of Backstage's errors, the first: %s", len(errs), strings.Join(errs[:min(len(errs), 10)], "\n"))
+			}
+			if n != want {
+				t.Errorf("Backstage read %d entities, %d were written", n, want)
+			}
+		})
+	}
+}
+
+// comparable is what a round trip through Backstage keeps of a Team: its
+// name (cut to Backstage's 63 characters, EntityName), display name, function, type, parent (when it resolves in its
+// namespace), lead and members; docs/interop.md lists what it drops.
+type comparable struct {
+	Name, DisplayName, Function, Type, Parent string
+	Lead                                      *orgv1.Person
+	Members                                   []orgv1.Person
+}
+
+func keep(t *orgv1.Team, resolves func(string) bool) comparable {
+	c := comparable{Name: EntityName(t.Name), DisplayName: t.Spec.DisplayName, Function: string(t.Spec.Function), Type: string(t.Spec.Type), Lead: t.Spec.Lead}
+	if p := t.Spec.ParentRef; p != nil && (p.Namespace == "" || p.Namespace == t.Namespace) && resolves(p.Name) {
+		c.Parent = EntityName(p.Name)
+	}
+	seen := map[string]bool{}
+	add := func(p orgv1.Person) {
+		if !seen[p.Name] {
+			seen[p.Name] = true
+			c.Members = append(c.Members, orgv1.Person{Name: p.Name, Email: p.Email})
+		}
+	}
+	for _, m := range t.Spec.Members {
+		add(m)
+	}
+	if t.Spec.Lead != nil {
+		lead := orgv1.Person{Name: t.Spec.Lead.Name, Email: t.Spec.Lead.Email}
+		c.Lead = &lead
+		add(lead)
+	}
+	slices.SortFunc(c.Members, func(a, b orgv1.Person) int { return strings.Compare(a.Name, b.Name) })
+	return c
+}
+
+// TestRoundTrip exports each org to Backstage and imports the catalog
+// back: every namespace's Teams come back the same, with no guess about a
+// team's function or type.
+func TestRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		g    func(testing.TB) *policy.MemoryGraph
+	}{
+		{"samples", samples}, {"accents", accents}, {"large", func(t testing.TB) *policy.MemoryGraph { return large(t, 1000) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g := c.g(t)
+			catalog, _ := export(t, g, Options{})
+			for _, ns := range g.Namespaces() {
+				var want []comparable
+				for _, tm := range g.Teams(ns) {
+					want = append(want, keep(tm, func(n string) bool { return g.Team(ns, n) != nil }))
+				}
+				slices.SortFunc(want, func(a, b comparable) int { return strings.Compare(a.Name, b.Name) })
+				src, err := bsimport.Read([]importer.Input{{Name: "catalog-info.yaml", Data: catalog}}, bsimport.DefaultPlatforms)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// One namespace at a time, as a catalog of several is
+				// imported into one namespace each.
+				src.Teams = slices.DeleteFunc(src.Teams, func(tm importer.Team) bool { return !strings.Contains(tm.Key, ":"+ns+"/") })
+				res := importer.Build(src, importer.Options{Namespace: ns})
+				var got []comparable
+				for _, tm := range res.Teams {
+					got = append(got, keep(tm, func(string) bool { return true }))
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("namespace %s (-exported +imported):\n%s", ns, diff)
+				}
+				for _, gs := range res.Guesses {
+					if strings.Contains(gs.Msg, ": function ") || strings.Contains(gs.Msg, ": type ") {
+						t.Errorf("a guess after a round trip: %s", gs)
+					}
+				}
+			}
+		})
+	}
+}
