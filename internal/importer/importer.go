@@ -201,8 +201,8 @@ func (b *builder) team(t Team) *orgv1.Team {
 	name := b.names[t.Key]
 	out := &orgv1.Team{}
 	out.TypeMeta, out.ObjectMeta = b.meta(orgv1.KindTeam, name)
-	out.Spec.DisplayName = displayName(t.DisplayName, t.Name, name)
 	what := fmt.Sprintf("Team %q", name)
+	out.Spec.DisplayName = b.text(t.At, what, "displayName", displayName(t.DisplayName, t.Name, name), maxDisplayName)
 	out.Spec.Function = b.function(t, name, what)
 	out.Spec.Type = b.teamType(t, name, what)
 	if t.Parent != "" {
@@ -235,6 +235,32 @@ func (b *builder) team(t Team) *orgv1.Team {
 	return out
 }
 
+// The API's bounds on the strings an import copies.
+const (
+	maxDisplayName = 256
+	maxPersonName  = 128
+	maxEmail       = 254
+)
+
+// text is a source's string as the API takes it: control characters
+// (which YAML cannot write) dropped, and cut to max characters, with a
+// warning.
+func (b *builder) text(at Location, what, field, s string, limit int) string {
+	clean := strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s))
+	if r := []rune(clean); len(r) > limit {
+		clean = strings.TrimSpace(string(r[:limit]))
+	}
+	if clean != s {
+		b.warn(at, "%s: %s %q is written %q (no control characters, at most %d characters)", what, field, s, clean, limit)
+	}
+	return clean
+}
+
 // displayName is the source's display name, else its name when the object
 // name differs from it, so that what people call the team is kept.
 func displayName(display, source, name string) string {
@@ -252,6 +278,10 @@ func displayName(display, source, name string) string {
 // when the first had none.
 func (b *builder) addMember(t *orgv1.Team, seen map[string]int, p Person, at Location, what string) {
 	person := b.person(p, at, what)
+	if person.Name == "" {
+		b.warn(at, "%s: a member without a name (%q) is left out", what, p.Name)
+		return
+	}
 	if i, ok := seen[person.Name]; ok {
 		m := &t.Spec.Members[i]
 		switch {
@@ -269,9 +299,9 @@ func (b *builder) addMember(t *orgv1.Team, seen map[string]int, p Person, at Loc
 // person is p as the API takes it: an e-mail address that is not one is
 // dropped with a warning, rather than failing the whole apply.
 func (b *builder) person(p Person, at Location, what string) orgv1.Person {
-	out := orgv1.Person{Name: p.Name, Email: p.Email}
+	out := orgv1.Person{Name: b.text(at, what, "member name", p.Name, maxPersonName), Email: p.Email}
 	if out.Email != "" {
-		if a, err := mail.ParseAddress(out.Email); err != nil || a.Address != out.Email {
+		if a, err := mail.ParseAddress(out.Email); err != nil || a.Address != out.Email || len(out.Email) > maxEmail {
 			b.warn(at, "%s: member %q: %q is not an e-mail address; it is left out", what, p.Name, p.Email)
 			out.Email = ""
 		}
@@ -362,7 +392,7 @@ func (b *builder) platform(p Platform, namer *naming.Namer) *orgv1.Platform {
 	}
 	out := &orgv1.Platform{}
 	out.TypeMeta, out.ObjectMeta = b.meta(orgv1.KindPlatform, name)
-	out.Spec.DisplayName = displayName(p.DisplayName, p.Name, name)
+	out.Spec.DisplayName = b.text(p.At, what, "displayName", displayName(p.DisplayName, p.Name, name), maxDisplayName)
 	if c, ok := lookup(b.opts.CategoryMap, append(slices.Clone(p.Kinds), name, p.Name, p.DisplayName)); ok {
 		out.Spec.Category = c
 	} else if c, ok := kindCategory(p.Kinds); ok {
