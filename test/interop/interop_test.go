@@ -1,0 +1,170 @@
+package interop
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
+)
+
+// kubectlOrg runs `kubectl org args...` through kubectl's plugin mechanism,
+// with stdin, and returns its standard output; a failure fails t.
+func kubectlOrg(t *testing.T, path string, stdin []byte, args ...string) []byte {
+	t.Helper()
+	cmd := env.KubectlCommand(append([]string{"org"}, args...)...)
+	cmd.Env = append(cmd.Env, path)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("kubectl org %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// team is what a round trip through Backstage keeps of a Team.
+type team struct {
+	Name, DisplayName, Function, Type, Parent string
+	Lead                                      string
+	Members                                   []orgv1.Person
+}
+
+func teamsOf(ts []orgv1.Team) []team {
+	var out []team
+	for _, t := range ts {
+		c := team{Name: t.Name, DisplayName: t.Spec.DisplayName, Function: string(t.Spec.Function), Type: string(t.Spec.Type)}
+		if t.Spec.ParentRef != nil {
+			c.Parent = t.Spec.ParentRef.Name
+		}
+		if t.Spec.Lead != nil {
+			c.Lead = t.Spec.Lead.Name
+		}
+		for _, m := range t.Spec.Members {
+			c.Members = append(c.Members, orgv1.Person{Name: m.Name, Email: m.Email})
+		}
+		slices.SortFunc(c.Members, func(a, b orgv1.Person) int { return strings.Compare(a.Name, b.Name) })
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b team) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// TestAdoptAndPublish walks docs/interop.md's adoption for a Backstage
+// catalog and a Peribolos config: import, apply with kubectl, wait until
+// the controller has judged every object and agrees with check, export the
+// live org to Backstage, validate it with Backstage's own code, and import
+// it back to the same Teams.
+func TestAdoptAndPublish(t *testing.T) {
+	path := pluginPath(t)
+	for _, c := range []struct {
+		ns, from, fixture string
+		args              []string
+	}{
+		{ns: "adopt-backstage", from: "backstage", fixture: repo.Path("internal", "importer", "backstage", "testdata", "acme-org.yaml"),
+			args: []string{"--function-map", "infrastructure=IT,boxoffice=Commerce", "--category-map", "podcast=CMS"}},
+		{ns: "adopt-peribolos", from: "peribolos", fixture: repo.Path("internal", "importer", "peribolos", "testdata", "org.yaml")},
+	} {
+		t.Run(c.from, func(t *testing.T) {
+			env.Namespace(t, c.ns)
+			manifests := kubectlOrg(t, path, nil, append([]string{"import", "--from", c.from, "-f", c.fixture}, c.args...)...)
+			env.KubectlInput(t, manifests, "apply", "-n", c.ns, "-f", "-")
+			env.Kubectl(t, "wait", "-n", c.ns, "--for=condition=Ready", "teams,platforms", "--all", "--timeout=60s")
+			converges(t, path, c.ns, manifests)
+
+			catalog := kubectlOrg(t, path, nil, "export", "-o", "backstage", "-n", c.ns)
+			validInBackstage(t, catalog)
+			back := kubectlOrg(t, path, catalog, "import", "--from", "backstage", "-f", "-", "-o", "json")
+			var list struct{ Items []orgv1.Team }
+			if err := json.Unmarshal(back, &list); err != nil {
+				t.Fatal(err)
+			}
+			list.Items = slices.DeleteFunc(list.Items, func(t orgv1.Team) bool { return t.Kind != "Team" })
+			var live orgv1.TeamList
+			if err := env.Client.List(context.Background(), &live, client.InNamespace(c.ns)); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(teamsOf(live.Items), teamsOf(list.Items)); diff != "" {
+				t.Errorf("the live Teams (-) and the Teams imported back from Backstage (+):\n%s", diff)
+			}
+		})
+	}
+}
+
+// converges waits until the controller has judged every object of ns, and
+// holds its verdict to the one check gives offline for the manifests.
+func converges(t *testing.T, path, ns string, manifests []byte) {
+	t.Helper()
+	out := kubectlOrg(t, path, manifests, "check", "-n", ns, "-f", "-", "-o", "json", "--fail-on", "none")
+	var doc struct{ Findings []map[string]string }
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	offline := []string{}
+	for _, f := range doc.Findings {
+		offline = append(offline, fmt.Sprintf("%s/%s %s %s/%s %s", f["kind"], f["name"], f["severity"], f["policy"], f["rule"], f["message"]))
+	}
+	slices.Sort(offline)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		live, err := testenv.Findings(context.Background(), env.Client, ns)
+		if err == nil && cmp.Equal(offline, nonNil(live)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the controller's verdict does not converge to check's: %v\n%s", err, cmp.Diff(offline, live))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// validInBackstage runs Backstage's own validators (hack/backstage/
+// validate.mjs) on the catalog and requires zero errors.
+func validInBackstage(t *testing.T, catalog []byte) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		repo.NeedTool(t, "Node.js (node) is not on the PATH", "test-tools")
+	}
+	if _, err := os.Stat(repo.Path("bin", "backstage", "node_modules", "@backstage", "catalog-model", "package.json")); err != nil {
+		repo.NeedTool(t, "Backstage's catalog-model is not installed in bin/backstage", "test-tools")
+	}
+	cmd := exec.Command(node, repo.Path("hack", "backstage", "validate.mjs"))
+	cmd.Stdin = bytes.NewReader(catalog)
+	out, err := cmd.Output()
+	if exit := (*exec.ExitError)(nil); err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
+		t.Fatalf("validate.mjs: %v", err)
+	}
+	var res struct {
+		Entities int
+		Errors   []string
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("validate.mjs: %v\n%s", err, out)
+	}
+	if len(res.Errors) > 0 || res.Entities == 0 {
+		t.Errorf("Backstage's validators read %d entities, with errors:\n%s", res.Entities, strings.Join(res.Errors, "\n"))
+	}
+}
