@@ -345,7 +345,7 @@ func (b *builder) lookupFunction(word string, names ...string) (orgv1.TeamFuncti
 func (b *builder) teamType(t Team, name, what string) orgv1.TeamType {
 	word := strings.ToLower(t.Type)
 	for _, ty := range Types {
-		if word != "" && (word == strings.ToLower(string(ty)) || word == naming.DNSLabel(kebab(string(ty)))) {
+		if word != "" && (strings.EqualFold(word, string(ty)) || word == kebab(string(ty))) {
 			return ty
 		}
 	}

@@ -82,6 +82,23 @@ func ReadInputs(paths []string, stdin io.Reader, exts ...string) ([]Input, error
 	return out, errors.Join(errs...)
 }
 
+// EachDocument calls f with each YAML document of inputs, in order, and
+// joins the errors: the files' syntax errors and f's.
+func EachDocument(inputs []Input, f func(file string, doc *yaml.Node) error) error {
+	var errs []error
+	for _, in := range inputs {
+		docs, err := manifest.YAMLDocuments(in.Name, in.Data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, d := range docs {
+			errs = append(errs, f(in.Name, d))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Field is the node at a path of mapping keys below n, or nil.
 func Field(n *yaml.Node, path ...string) *yaml.Node {
 	for _, key := range path {

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/testing/catalog"
 	"github.com/orgplane/orgplane/internal/testing/repo"
 	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
@@ -140,31 +138,12 @@ func nonNil(l []string) []string {
 	return l
 }
 
-// validInBackstage runs Backstage's own validators (hack/backstage/
-// validate.mjs) on the catalog and requires zero errors.
-func validInBackstage(t *testing.T, catalog []byte) {
+// validInBackstage runs Backstage's own validators on the catalog and
+// requires zero errors.
+func validInBackstage(t *testing.T, data []byte) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		repo.NeedTool(t, "Node.js (node) is not on the PATH", "test-tools")
-	}
-	if _, err := os.Stat(repo.Path("bin", "backstage", "node_modules", "@backstage", "catalog-model", "package.json")); err != nil {
-		repo.NeedTool(t, "Backstage's catalog-model is not installed in bin/backstage", "test-tools")
-	}
-	cmd := exec.Command(node, repo.Path("hack", "backstage", "validate.mjs"))
-	cmd.Stdin = bytes.NewReader(catalog)
-	out, err := cmd.Output()
-	if exit := (*exec.ExitError)(nil); err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
-		t.Fatalf("validate.mjs: %v", err)
-	}
-	var res struct {
-		Entities int
-		Errors   []string
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("validate.mjs: %v\n%s", err, out)
-	}
-	if len(res.Errors) > 0 || res.Entities == 0 {
-		t.Errorf("Backstage's validators read %d entities, with errors:\n%s", res.Entities, strings.Join(res.Errors, "\n"))
+	n, errs := catalog.Validate(t, data)
+	if len(errs) > 0 || n == 0 {
+		t.Errorf("Backstage's validators read %d entities, with errors:\n%s", n, strings.Join(errs, "\n"))
 	}
 }

@@ -152,10 +152,7 @@ type Profile struct {
 
 // Export writes the catalog entities of g's objects to w.
 func Export(w io.Writer, g policy.Graph, j Judgement, opts Options) ([]Warning, error) {
-	entities, warnings, err := Entities(g, j, opts)
-	if err != nil {
-		return nil, err
-	}
+	entities, warnings := Entities(g, j, opts)
 	var b bytes.Buffer
 	for i, e := range entities {
 		if i > 0 {
@@ -170,7 +167,7 @@ func Export(w io.Writer, g policy.Graph, j Judgement, opts Options) ([]Warning, 
 			return nil, err
 		}
 	}
-	_, err = w.Write(b.Bytes())
+	_, err := w.Write(b.Bytes())
 	return warnings, err
 }
 
@@ -214,17 +211,13 @@ func nonNil(l []string) []string {
 // Domains, Groups, Users and Systems, each by name; Warnings name the
 // objects left out (a Platform without an owner, which Backstage
 // requires).
-func Entities(g policy.Graph, j Judgement, opts Options) ([]Entity, []Warning, error) {
+func Entities(g policy.Graph, j Judgement, opts Options) ([]Entity, []Warning) {
 	x := &exporter{g: g, j: j, opts: opts}
 	var out []Entity
 	for _, ns := range g.Namespaces() {
-		es, err := x.namespace(ns)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, es...)
+		out = append(out, x.namespace(ns)...)
 	}
-	return out, x.warnings, nil
+	return out, x.warnings
 }
 
 type exporter struct {
@@ -252,7 +245,7 @@ func identity(p orgv1.Person) string {
 	return "name:" + p.Name
 }
 
-func (x *exporter) namespace(ns string) ([]Entity, error) {
+func (x *exporter) namespace(ns string) []Entity {
 	teams := sortedBy(x.g.Teams(ns), func(t *orgv1.Team) string { return t.Name })
 	platforms := sortedBy(x.g.Platforms(ns), func(p *orgv1.Platform) string { return p.Name })
 	orgs := sortedBy(x.g.Organizations(ns), func(o *orgv1.Organization) string { return o.Name })
@@ -319,7 +312,7 @@ func (x *exporter) namespace(ns string) ([]Entity, error) {
 			out = append(out, e)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // teamPeople are a team's lead and members.

@@ -2,10 +2,6 @@ package backstage
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,14 +14,14 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/importer"
 	bsimport "github.com/orgplane/orgplane/internal/importer/backstage"
+	"github.com/orgplane/orgplane/internal/importer/importtest"
 	"github.com/orgplane/orgplane/internal/manifest"
 	"github.com/orgplane/orgplane/internal/orggen"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/testing/catalog"
 	"github.com/orgplane/orgplane/internal/testing/repo"
 )
-
-var update = os.Getenv("UPDATE_GOLDEN") != ""
 
 // now is a fixed time, so that the engine's judgement does not move.
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -100,7 +96,7 @@ func export(t testing.TB, g policy.Graph, opts Options) ([]byte, []Warning) {
 }
 
 // TestGolden compares the catalogs of the samples and of the accents org
-// with testdata (UPDATE_GOLDEN=1 rewrites them), and holds the output to
+// with testdata (go test -update rewrites them), and holds the output to
 // the same bytes on a second run.
 func TestGolden(t *testing.T) {
 	link, err := ParseLinkTemplate("https://orgplane.example.com/{{.Namespace}}/{{.Kind}}/{{.Name}}")
@@ -132,52 +128,9 @@ func TestGolden(t *testing.T) {
 			if diff := cmp.Diff(c.warnings, ws); diff != "" {
 				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
-			file := filepath.Join("testdata", c.name+".yaml")
-			if update {
-				if err := os.WriteFile(file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s (-golden +got):\n%s", file, diff)
-			}
+			importtest.Golden(t, filepath.Join("testdata", c.name+".yaml"), got)
 		})
 	}
-}
-
-// validate runs Backstage's own validators (hack/backstage/validate.mjs on
-// the catalog-model that `make test-tools` installs into bin/backstage) on
-// a catalog and returns how many entities they read and their errors.
-func validate(t *testing.T, catalog []byte) (int, []string) {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		repo.NeedTool(t, "Node.js (node) is not on the PATH", "test-tools")
-	}
-	if _, err := os.Stat(repo.Path("bin", "backstage", "node_modules", "@backstage", "catalog-model", "package.json")); err != nil {
-		repo.NeedTool(t, "Backstage's catalog-model is not installed in bin/backstage", "test-tools")
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(node, repo.Path("hack", "backstage", "validate.mjs"))
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(catalog), &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if exit := (*exec.ExitError)(nil); !errors.As(err, &exit) || exit.ExitCode() != 1 {
-			t.Fatalf("validate.mjs: %v\n%s", err, stderr.String())
-		}
-	}
-	var out struct {
-		Entities int
-		Errors   []string
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		t.Fatalf("validate.mjs: %v\n%s", err, stdout.String())
-	}
-	return out.Entities, out.Errors
 }
 
 // TestValidInBackstage validates every exported entity with Backstage's own
@@ -195,9 +148,9 @@ func TestValidInBackstage(t *testing.T) {
 		{name: "large", g: func(t testing.TB) *policy.MemoryGraph { return large(t, 3000) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			catalog, _ := export(t, c.g(t), c.opts)
-			want := bytes.Count(catalog, []byte("\nkind: "))
-			n, errs := validate(t, catalog)
+			data, _ := export(t, c.g(t), c.opts)
+			want := bytes.Count(data, []byte("\nkind: "))
+			n, errs := catalog.Validate(t, data)
 			if len(errs) > 0 {
 				t.Errorf("%d of Backstage's errors, the first: %s", len(errs), strings.Join(errs[:min(len(errs), 10)], "\n"))
 			}
@@ -208,17 +161,17 @@ func TestValidInBackstage(t *testing.T) {
 	}
 }
 
-// comparable is what a round trip through Backstage keeps of a Team: its
+// kept is what a round trip through Backstage keeps of a Team: its
 // name (cut to Backstage's 63 characters, EntityName), display name, function, type, parent (when it resolves in its
 // namespace), lead and members; docs/interop.md lists what it drops.
-type comparable struct {
+type kept struct {
 	Name, DisplayName, Function, Type, Parent string
 	Lead                                      *orgv1.Person
 	Members                                   []orgv1.Person
 }
 
-func keep(t *orgv1.Team, resolves func(string) bool) comparable {
-	c := comparable{Name: EntityName(t.Name), DisplayName: t.Spec.DisplayName, Function: string(t.Spec.Function), Type: string(t.Spec.Type), Lead: t.Spec.Lead}
+func keep(t *orgv1.Team, resolves func(string) bool) kept {
+	c := kept{Name: EntityName(t.Name), DisplayName: t.Spec.DisplayName, Function: string(t.Spec.Function), Type: string(t.Spec.Type), Lead: t.Spec.Lead}
 	if p := t.Spec.ParentRef; p != nil && (p.Namespace == "" || p.Namespace == t.Namespace) && resolves(p.Name) {
 		c.Parent = EntityName(p.Name)
 	}
@@ -255,11 +208,11 @@ func TestRoundTrip(t *testing.T) {
 			g := c.g(t)
 			catalog, _ := export(t, g, Options{})
 			for _, ns := range g.Namespaces() {
-				var want []comparable
+				var want []kept
 				for _, tm := range g.Teams(ns) {
 					want = append(want, keep(tm, func(n string) bool { return g.Team(ns, n) != nil }))
 				}
-				slices.SortFunc(want, func(a, b comparable) int { return strings.Compare(a.Name, b.Name) })
+				slices.SortFunc(want, func(a, b kept) int { return strings.Compare(a.Name, b.Name) })
 				src, err := bsimport.Read([]importer.Input{{Name: "catalog-info.yaml", Data: catalog}}, bsimport.DefaultPlatforms)
 				if err != nil {
 					t.Fatal(err)
@@ -268,7 +221,7 @@ func TestRoundTrip(t *testing.T) {
 				// imported into one namespace each.
 				src.Teams = slices.DeleteFunc(src.Teams, func(tm importer.Team) bool { return !strings.Contains(tm.Key, ":"+ns+"/") })
 				res := importer.Build(src, importer.Options{Namespace: ns})
-				var got []comparable
+				var got []kept
 				for _, tm := range res.Teams {
 					got = append(got, keep(tm, func(string) bool { return true }))
 				}

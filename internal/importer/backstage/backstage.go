@@ -16,7 +16,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgplane/orgplane/internal/importer"
-	"github.com/orgplane/orgplane/internal/manifest"
 )
 
 // Annotations that `kubectl org export -o backstage` writes so that what
@@ -66,21 +65,11 @@ type entity struct {
 // each at its file and line.
 func Read(inputs []importer.Input, platforms []Selector) (*importer.Source, error) {
 	r := &reader{users: map[string]*entity{}, groups: map[string]*entity{}}
-	var errs []error
-	for _, in := range inputs {
-		docs, err := manifest.YAMLDocuments(in.Name, in.Data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, d := range docs {
-			if err := r.document(in.Name, d, platforms); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	err := importer.EachDocument(inputs, func(file string, doc *yaml.Node) error {
+		return r.document(file, doc, platforms)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return r.source()
 }

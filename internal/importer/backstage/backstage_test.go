@@ -143,26 +143,16 @@ func cmpOr(a, b []Selector) []Selector {
 
 // TestMalformed: each malformed catalog is one error at its file and line.
 func TestMalformed(t *testing.T) {
-	for _, c := range []struct{ name, in, want string }{
-		{"syntax", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: [\n", "stdin:4: did not find expected node content"},
-		{"not a mapping", "- a\n- b\n", "stdin:1: an entity must be a YAML mapping"},
-		{"no kind", "apiVersion: backstage.io/v1alpha1\nmetadata: {name: a}\n", "stdin:1: apiVersion and kind are required"},
-		{"no name", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {}\nspec: {type: team}\n", "stdin:1: Group: metadata.name is required"},
-		{"parent not a string", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec:\n  type: team\n  parent: [x]\n", "stdin:6: spec.parent: want a string"},
-		{"bad parent ref", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec:\n  type: team\n  parent: 'group:'\n", `stdin:6: spec.parent: entity reference "group:" was not on the form [<kind>:][<namespace>/]<name>`},
-		{"members not a list", "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec:\n  type: team\n  members: jo\n", "stdin:6: spec.members: want a list of strings"},
-		{"twice", "apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: a}\n---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: A}\n", "stdin:5: User:default/A is already defined at stdin:1"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Read([]importer.Input{{Name: "stdin", Data: []byte(c.in)}}, DefaultPlatforms)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if diff := cmp.Diff(c.want, err.Error()); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+	importtest.RejectsMalformed(t, []importtest.Malformed{
+		{Name: "syntax", In: "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: [\n", Want: "stdin:4: did not find expected node content"},
+		{Name: "not a mapping", In: "- a\n- b\n", Want: "stdin:1: an entity must be a YAML mapping"},
+		{Name: "no kind", In: "apiVersion: backstage.io/v1alpha1\nmetadata: {name: a}\n", Want: "stdin:1: apiVersion and kind are required"},
+		{Name: "no name", In: "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {}\nspec: {type: team}\n", Want: "stdin:1: Group: metadata.name is required"},
+		{Name: "parent not a string", In: "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec:\n  type: team\n  parent: [x]\n", Want: "stdin:6: spec.parent: want a string"},
+		{Name: "bad parent ref", In: "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec:\n  type: team\n  parent: 'group:'\n", Want: `stdin:6: spec.parent: entity reference "group:" was not on the form [<kind>:][<namespace>/]<name>`},
+		{Name: "members not a list", In: "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: a}\nspec:\n  type: team\n  members: jo\n", Want: "stdin:6: spec.members: want a list of strings"},
+		{Name: "twice", In: "apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: a}\n---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: A}\n", Want: "stdin:5: User:default/A is already defined at stdin:1"},
+	}, func(in []importer.Input) (*importer.Source, error) { return Read(in, DefaultPlatforms) })
 }
 
 // FuzzRead holds the reader to importtest.Contract; the checked-in corpus

@@ -44,24 +44,14 @@ func TestGolden(t *testing.T) {
 
 // TestMalformed: each malformed export is one error at its line.
 func TestMalformed(t *testing.T) {
-	for _, c := range []struct{ name, in, want string }{
-		{"empty", "", "stdin:1: no header row"},
-		{"no team column", "group,member\na,b\n", `stdin:1: the header has no column "team" for the team (name it with --columns team=HEADER)`},
-		{"short row", "team,member\na,b\nc\n", "stdin:3: wrong number of fields"},
-		{"quote", "team,member\na,\"b\n", "stdin:2: extraneous or missing \" in quoted-field"},
-		{"no team", "team,member\n,b\n", "stdin:2: the team column is empty"},
-		{"lead flag without member", "team,lead\na,yes\n", `stdin:2: lead is "yes" but the row has no member`},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Read([]importer.Input{{Name: "stdin", Data: []byte(c.in)}}, nil)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if diff := cmp.Diff(c.want, err.Error()); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+	importtest.RejectsMalformed(t, []importtest.Malformed{
+		{Name: "empty", In: "", Want: "stdin:1: no header row"},
+		{Name: "no team column", In: "group,member\na,b\n", Want: `stdin:1: the header has no column "team" for the team (name it with --columns team=HEADER)`},
+		{Name: "short row", In: "team,member\na,b\nc\n", Want: "stdin:3: wrong number of fields"},
+		{Name: "quote", In: "team,member\na,\"b\n", Want: "stdin:2: extraneous or missing \" in quoted-field"},
+		{Name: "no team", In: "team,member\n,b\n", Want: "stdin:2: the team column is empty"},
+		{Name: "lead flag without member", In: "team,lead\na,yes\n", Want: `stdin:2: lead is "yes" but the row has no member`},
+	}, func(in []importer.Input) (*importer.Source, error) { return Read(in, nil) })
 }
 
 func TestParseColumns(t *testing.T) {

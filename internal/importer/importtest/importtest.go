@@ -56,6 +56,25 @@ func Golden(t testing.TB, file string, got []byte) {
 	}
 }
 
+// Malformed is a malformed input and the error it must give.
+type Malformed struct{ Name, In, Want string }
+
+// RejectsMalformed reads each case as the file "stdin" and requires its
+// error, exactly.
+func RejectsMalformed(t *testing.T, cases []Malformed, read func([]importer.Input) (*importer.Source, error)) {
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			_, err := read([]importer.Input{{Name: manifest.StdinName, Data: []byte(c.In)}})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if diff := cmp.Diff(c.Want, err.Error()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // Errors lists the *manifest.Error leaves of err; any other error fails t.
 func Errors(t testing.TB, err error) []*manifest.Error {
 	t.Helper()

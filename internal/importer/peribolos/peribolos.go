@@ -12,25 +12,13 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orgplane/orgplane/internal/importer"
-	"github.com/orgplane/orgplane/internal/manifest"
 )
 
 // Read reads Peribolos org configs. Malformed input is an error joining
 // *manifest.Error values, each at its file and line.
 func Read(inputs []importer.Input) (*importer.Source, error) {
 	src := &importer.Source{}
-	var errs []error
-	for _, in := range inputs {
-		docs, err := manifest.YAMLDocuments(in.Name, in.Data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, d := range docs {
-			errs = append(errs, read(src, in.Name, d))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := importer.EachDocument(inputs, func(file string, doc *yaml.Node) error { return read(src, file, doc) }); err != nil {
 		return nil, err
 	}
 	return src, nil

@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/orgplane/orgplane/internal/importer"
 	"github.com/orgplane/orgplane/internal/importer/importtest"
 )
@@ -28,25 +26,15 @@ func TestGolden(t *testing.T) {
 
 // TestMalformed: each malformed config is one error at its line.
 func TestMalformed(t *testing.T) {
-	for _, c := range []struct{ name, in, want string }{
-		{"syntax", "orgs:\n  a:\n    teams: {\n", "stdin:4: did not find expected node content"},
-		{"no orgs", "teams: {}\n", "stdin:1: a Peribolos config is a mapping with orgs: <org>: {teams: ...}"},
-		{"orgs a list", "orgs: [a]\n", "stdin:1: orgs: want a mapping of organizations"},
-		{"teams a list", "orgs:\n  a:\n    teams: [x]\n", "stdin:3: orgs.a.teams: want a mapping of teams"},
-		{"team a string", "orgs:\n  a:\n    teams:\n      x: y\n", "stdin:4: orgs.a.teams.x: want a mapping"},
-		{"members a string", "orgs:\n  a:\n    teams:\n      x:\n        members: jo\n", "stdin:5: members: want a list of strings"},
-		{"nested", "orgs:\n  a:\n    teams:\n      x:\n        teams:\n          y:\n            maintainers: [{a: b}]\n", "stdin:7: maintainers: want a list of non-empty strings"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Read([]importer.Input{{Name: "stdin", Data: []byte(c.in)}})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if diff := cmp.Diff(c.want, err.Error()); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
+	importtest.RejectsMalformed(t, []importtest.Malformed{
+		{Name: "syntax", In: "orgs:\n  a:\n    teams: {\n", Want: "stdin:4: did not find expected node content"},
+		{Name: "no orgs", In: "teams: {}\n", Want: "stdin:1: a Peribolos config is a mapping with orgs: <org>: {teams: ...}"},
+		{Name: "orgs a list", In: "orgs: [a]\n", Want: "stdin:1: orgs: want a mapping of organizations"},
+		{Name: "teams a list", In: "orgs:\n  a:\n    teams: [x]\n", Want: "stdin:3: orgs.a.teams: want a mapping of teams"},
+		{Name: "team a string", In: "orgs:\n  a:\n    teams:\n      x: y\n", Want: "stdin:4: orgs.a.teams.x: want a mapping"},
+		{Name: "members a string", In: "orgs:\n  a:\n    teams:\n      x:\n        members: jo\n", Want: "stdin:5: members: want a list of strings"},
+		{Name: "nested", In: "orgs:\n  a:\n    teams:\n      x:\n        teams:\n          y:\n            maintainers: [{a: b}]\n", Want: "stdin:7: maintainers: want a list of non-empty strings"},
+	}, Read)
 }
 
 // FuzzRead holds the reader to importtest.Contract; the checked-in corpus
