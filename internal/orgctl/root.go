@@ -96,11 +96,12 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newRoot(s streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "org",
-		Short: "Check, compare, report and draw orgplane organizations",
+		Short: "Check, compare, report, draw, import and export orgplane organizations",
 		Long: `kubectl org checks orgplane manifests offline with the same policy engine as
 the controller, shows what a proposed reorganization changes, reports the
-status the controller wrote in a cluster to auditors, and draws the
-organization chart.
+status the controller wrote in a cluster to auditors, draws the
+organization chart, imports an org from a Backstage catalog, a Peribolos
+config or an HR export, and exports it to the Backstage catalog.
 
 Exit codes: 0 done, 1 check or whatif found violations that --fail-on counts,
 2 the command could not run (unreadable or malformed input, a bad flag, an

@@ -36,6 +36,25 @@ func kubectlOrg(t *testing.T, path string, stdin []byte, args ...string) []byte 
 	return stdout.Bytes()
 }
 
+const organization = `---
+apiVersion: org.orgplane.io/v1alpha1
+kind: Organization
+metadata:
+  name: acme
+spec:
+  displayName: ACME
+  model: Centralized
+---
+apiVersion: org.orgplane.io/v1alpha1
+kind: GovernancePolicy
+metadata:
+  name: baseline
+spec:
+  rules:
+    - {name: model, type: OrganizationModel}
+    - {name: governed, type: PlatformGoverned}
+`
+
 // team is what a round trip through Backstage keeps of a Team.
 type team struct {
 	Name, DisplayName, Function, Type, Parent string
@@ -73,20 +92,40 @@ func TestAdoptAndPublish(t *testing.T) {
 	for _, c := range []struct {
 		ns, from, fixture string
 		args              []string
+		// violations: the policy finds some (the platforms are not
+		// governed), which the export must publish.
+		violations bool
 	}{
 		{ns: "adopt-backstage", from: "backstage", fixture: repo.Path("internal", "importer", "backstage", "testdata", "acme-org.yaml"),
-			args: []string{"--function-map", "infrastructure=IT,boxoffice=Commerce", "--category-map", "podcast=CMS"}},
+			args: []string{"--function-map", "infrastructure=IT,boxoffice=Commerce", "--category-map", "podcast=CMS"}, violations: true},
 		{ns: "adopt-peribolos", from: "peribolos", fixture: repo.Path("internal", "importer", "peribolos", "testdata", "org.yaml")},
 	} {
 		t.Run(c.from, func(t *testing.T) {
 			env.Namespace(t, c.ns)
 			manifests := kubectlOrg(t, path, nil, append([]string{"import", "--from", c.from, "-f", c.fixture}, c.args...)...)
+			// What no source has, added as the walk-through says: the
+			// Organization, whose inferred model the export publishes,
+			// and a policy, whose findings check and the controller must
+			// agree on.
+			manifests = append(manifests, []byte(organization)...)
 			env.KubectlInput(t, manifests, "apply", "-n", c.ns, "-f", "-")
-			env.Kubectl(t, "wait", "-n", c.ns, "--for=condition=Ready", "teams,platforms", "--all", "--timeout=60s")
-			converges(t, path, c.ns, manifests)
+			env.Kubectl(t, "wait", "-n", c.ns, "--for=condition=Ready", "organizations,teams,platforms", "--all", "--timeout=60s")
+			if n := converges(t, path, c.ns, manifests); c.violations != (n > 0) {
+				t.Errorf("%d violations, want some: %v", n, c.violations)
+			}
 
 			catalog := kubectlOrg(t, path, nil, "export", "-o", "backstage", "-n", c.ns)
 			validInBackstage(t, catalog)
+			var org orgv1.Organization
+			if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: c.ns, Name: "acme"}, &org); err != nil {
+				t.Fatal(err)
+			}
+			if want := "orgplane.io/inferred-model: " + string(org.Status.InferredModel) + "\n"; org.Status.InferredModel == "" || !strings.Contains(string(catalog), want) {
+				t.Errorf("the Domain lacks %q, the controller's status:\n%s", want, catalog)
+			}
+			if c.violations != strings.Contains(string(catalog), `orgplane.io/compliant: "false"`) {
+				t.Errorf("the catalog publishes no violation of the controller's status:\n%s", catalog)
+			}
 			back := kubectlOrg(t, path, catalog, "import", "--from", "backstage", "-f", "-", "-o", "json")
 			var list struct{ Items []orgv1.Team }
 			if err := json.Unmarshal(back, &list); err != nil {
@@ -105,8 +144,9 @@ func TestAdoptAndPublish(t *testing.T) {
 }
 
 // converges waits until the controller has judged every object of ns, and
-// holds its verdict to the one check gives offline for the manifests.
-func converges(t *testing.T, path, ns string, manifests []byte) {
+// holds its verdict to the one check gives offline for the manifests; it
+// returns how many violations they agree on.
+func converges(t *testing.T, path, ns string, manifests []byte) int {
 	t.Helper()
 	out := kubectlOrg(t, path, manifests, "check", "-n", ns, "-f", "-", "-o", "json", "--fail-on", "none")
 	var doc struct{ Findings []map[string]string }
@@ -121,8 +161,14 @@ func converges(t *testing.T, path, ns string, manifests []byte) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		live, err := testenv.Findings(context.Background(), env.Client, ns)
+		// The violations only: the Organization's model lines are held
+		// to the export's annotations instead.
+		live = slices.DeleteFunc(live, func(l string) bool {
+			f := strings.Fields(l)
+			return len(f) < 2 || !slices.Contains(orgv1.Severities, orgv1.Severity(f[1]))
+		})
 		if err == nil && cmp.Equal(offline, nonNil(live)) {
-			return
+			return len(offline)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the controller's verdict does not converge to check's: %v\n%s", err, cmp.Diff(offline, live))
