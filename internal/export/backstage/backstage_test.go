@@ -237,3 +237,33 @@ func TestRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkExport exports a generated org of 10,000 objects, and imports
+// the catalog back (go test -bench . -benchtime 1x for one run).
+func BenchmarkExport(b *testing.B) {
+	g := large(b, 10000)
+	engine, err := policy.NewEngine(policy.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	j := FromEvaluation(engine.Evaluate(g, now))
+	var catalog bytes.Buffer
+	b.Run("export", func(b *testing.B) {
+		for b.Loop() {
+			catalog.Reset()
+			if _, err := Export(&catalog, g, j, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(bytes.Count(catalog.Bytes(), []byte("\nkind: "))), "entities")
+	})
+	b.Run("import", func(b *testing.B) {
+		for b.Loop() {
+			src, err := bsimport.Read([]importer.Input{{Name: "catalog-info.yaml", Data: catalog.Bytes()}}, bsimport.DefaultPlatforms)
+			if err != nil {
+				b.Fatal(err)
+			}
+			importer.Build(src, importer.Options{Namespace: "big"})
+		}
+	})
+}
