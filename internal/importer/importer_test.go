@@ -24,7 +24,7 @@ func TestEnumsMatchCRDs(t *testing.T) {
 		if err := yaml.Unmarshal(data, &crd); err != nil {
 			t.Fatal(err)
 		}
-		n := any(crd["spec"].(map[string]any)["versions"].([]any)[0].(map[string]any)["schema"].(map[string]any)["openAPIV3Schema"])
+		n := crd["spec"].(map[string]any)["versions"].([]any)[0].(map[string]any)["schema"].(map[string]any)["openAPIV3Schema"]
 		for _, p := range path {
 			n = n.(map[string]any)["properties"].(map[string]any)[p]
 		}

@@ -114,19 +114,19 @@ func TestAdoptAndPublish(t *testing.T) {
 				t.Errorf("%d violations, want some: %v", n, c.violations)
 			}
 
-			catalog := kubectlOrg(t, path, nil, "export", "-o", "backstage", "-n", c.ns)
-			validInBackstage(t, catalog)
+			published := kubectlOrg(t, path, nil, "export", "-o", "backstage", "-n", c.ns)
+			validInBackstage(t, published)
 			var org orgv1.Organization
 			if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: c.ns, Name: "acme"}, &org); err != nil {
 				t.Fatal(err)
 			}
-			if want := "orgplane.io/inferred-model: " + string(org.Status.InferredModel) + "\n"; org.Status.InferredModel == "" || !strings.Contains(string(catalog), want) {
-				t.Errorf("the Domain lacks %q, the controller's status:\n%s", want, catalog)
+			if want := "orgplane.io/inferred-model: " + string(org.Status.InferredModel) + "\n"; org.Status.InferredModel == "" || !strings.Contains(string(published), want) {
+				t.Errorf("the Domain lacks %q, the controller's status:\n%s", want, published)
 			}
-			if c.violations != strings.Contains(string(catalog), `orgplane.io/compliant: "false"`) {
-				t.Errorf("the catalog publishes no violation of the controller's status:\n%s", catalog)
+			if c.violations != strings.Contains(string(published), `orgplane.io/compliant: "false"`) {
+				t.Errorf("the published publishes no violation of the controller's status:\n%s", published)
 			}
-			back := kubectlOrg(t, path, catalog, "import", "--from", "backstage", "-f", "-", "-o", "json")
+			back := kubectlOrg(t, path, published, "import", "--from", "backstage", "-f", "-", "-o", "json")
 			var list struct{ Items []orgv1.Team }
 			if err := json.Unmarshal(back, &list); err != nil {
 				t.Fatal(err)

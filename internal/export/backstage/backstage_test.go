@@ -206,14 +206,14 @@ func TestRoundTrip(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			g := c.g(t)
-			catalog, _ := export(t, g, Options{})
+			published, _ := export(t, g, Options{})
 			for _, ns := range g.Namespaces() {
 				var want []kept
 				for _, tm := range g.Teams(ns) {
 					want = append(want, keep(tm, func(n string) bool { return g.Team(ns, n) != nil }))
 				}
 				slices.SortFunc(want, func(a, b kept) int { return strings.Compare(a.Name, b.Name) })
-				src, err := bsimport.Read([]importer.Input{{Name: "catalog-info.yaml", Data: catalog}}, bsimport.DefaultPlatforms)
+				src, err := bsimport.Read([]importer.Input{{Name: "catalog-info.yaml", Data: published}}, bsimport.DefaultPlatforms)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -247,19 +247,19 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatal(err)
 	}
 	j := FromEvaluation(engine.Evaluate(g, now))
-	var catalog bytes.Buffer
+	var published bytes.Buffer
 	b.Run("export", func(b *testing.B) {
 		for b.Loop() {
-			catalog.Reset()
-			if _, err := Export(&catalog, g, j, Options{}); err != nil {
+			published.Reset()
+			if _, err := Export(&published, g, j, Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(bytes.Count(catalog.Bytes(), []byte("\nkind: "))), "entities")
+		b.ReportMetric(float64(bytes.Count(published.Bytes(), []byte("\nkind: "))), "entities")
 	})
 	b.Run("import", func(b *testing.B) {
 		for b.Loop() {
-			src, err := bsimport.Read([]importer.Input{{Name: "catalog-info.yaml", Data: catalog.Bytes()}}, bsimport.DefaultPlatforms)
+			src, err := bsimport.Read([]importer.Input{{Name: "catalog-info.yaml", Data: published.Bytes()}}, bsimport.DefaultPlatforms)
 			if err != nil {
 				b.Fatal(err)
 			}
