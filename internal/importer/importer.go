@@ -212,12 +212,10 @@ func (b *builder) team(t Team) *orgv1.Team {
 			b.warn(cmpLocation(t.ParentAt, t.At), "%s: parent %q names no team of the input; the team is imported without a parent", what, t.Parent)
 		}
 	}
+	// The lead is the first member, so that it stays one when the
+	// members are cut to the API's bound.
 	seen := map[string]int{}
-	for _, p := range t.Members {
-		b.addMember(out, seen, p, t.At, what)
-	}
-	if len(t.Leads) > 0 {
-		lead := b.person(t.Leads[0], t.At, what)
+	if lead := b.person(firstLead(t.Leads), t.At, what); lead.Name != "" {
 		out.Spec.Lead = &lead
 		b.addMember(out, seen, t.Leads[0], t.At, what)
 		if len(t.Leads) > 1 || t.LeadGuessed {
@@ -232,7 +230,21 @@ func (b *builder) team(t Team) *orgv1.Team {
 			b.guess(t.At, "%s: lead %q, the first of the candidates%s", what, lead.Name, also)
 		}
 	}
+	for _, p := range t.Members {
+		b.addMember(out, seen, p, t.At, what)
+	}
+	if n := len(out.Spec.Members); n > maxMembers {
+		b.warn(t.At, "%s: %d members, more than the %d a Team holds; the first %d are kept", what, n, maxMembers, maxMembers)
+		out.Spec.Members = out.Spec.Members[:maxMembers]
+	}
 	return out
+}
+
+func firstLead(leads []Person) Person {
+	if len(leads) == 0 {
+		return Person{}
+	}
+	return leads[0]
 }
 
 // The API's bounds on the strings an import copies.
@@ -240,6 +252,7 @@ const (
 	maxDisplayName = 256
 	maxPersonName  = 128
 	maxEmail       = 254
+	maxMembers     = 500
 )
 
 // text is a source's string as the API takes it: control characters
@@ -255,7 +268,7 @@ func (b *builder) text(at Location, what, field, s string, limit int) string {
 	if r := []rune(clean); len(r) > limit {
 		clean = strings.TrimSpace(string(r[:limit]))
 	}
-	if clean != s {
+	if clean != strings.TrimSpace(s) {
 		b.warn(at, "%s: %s %q is written %q (no control characters, at most %d characters)", what, field, s, clean, limit)
 	}
 	return clean

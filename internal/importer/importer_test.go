@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -51,6 +52,14 @@ func TestEnumsMatchCRDs(t *testing.T) {
 			t.Errorf("typeTable[%q] = %q, no type", word, ty)
 		}
 	}
+}
+
+func people(n int) []Person {
+	out := make([]Person, n)
+	for i := range out {
+		out[i] = Person{Name: fmt.Sprintf("person %d", i)}
+	}
+	return out
 }
 
 func toStrings[T ~string](l []T) []string {
@@ -133,8 +142,20 @@ func TestBuild(t *testing.T) {
 				Leads:   []Person{{Name: "Zoë", Email: "zoe@example.com"}},
 				Members: []Person{{Name: "Ann"}, {Name: "Ann", Email: "ann@example.com"}, {Name: "Bo", Email: "bo at example"}}}}},
 			want:     func(r *Result) any { return r.Teams[0].Spec.Members },
-			expected: []orgv1.Person{{Name: "Ann", Email: "ann@example.com"}, {Name: "Bo"}, {Name: "Zoë", Email: "zoe@example.com"}},
+			expected: []orgv1.Person{{Name: "Zoë", Email: "zoe@example.com"}, {Name: "Ann", Email: "ann@example.com"}, {Name: "Bo"}},
 			warnings: 1,
+		},
+		{
+			name: "members cut to the API's bound, the lead kept; a nameless lead is none",
+			src: Source{Teams: []Team{
+				{Key: "a", Name: "a", Function: "IT", Type: "Department", At: at, Leads: []Person{{Name: "Lead"}}, Members: people(600)},
+				{Key: "b", Name: "b", Function: "IT", Type: "Department", At: at, Leads: []Person{{Name: "\x00"}}},
+			}},
+			want: func(r *Result) any {
+				return []any{len(r.Teams[0].Spec.Members), r.Teams[0].Spec.Members[0].Name, r.Teams[1].Spec.Lead, len(r.Teams[1].Spec.Members)}
+			},
+			expected: []any{500, "Lead", (*orgv1.Person)(nil), 0},
+			warnings: 2,
 		},
 		{
 			name: "dangling parent and owner",
