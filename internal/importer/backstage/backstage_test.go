@@ -3,7 +3,6 @@ package backstage
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,7 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/importer"
 	"github.com/orgplane/orgplane/internal/importer/importtest"
-	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/catalog"
 )
 
 var refCases = []struct {
@@ -58,13 +57,7 @@ func TestParseRef(t *testing.T) {
 // test-tools into bin/backstage) and requires the same reference or the
 // same refusal.
 func TestParseRefAgreesWithCatalogModel(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		repo.NeedTool(t, "Node.js (node) is not on the PATH", "test-tools")
-	}
-	if _, err := os.Stat(repo.Path("bin", "backstage", "node_modules", "@backstage", "catalog-model")); err != nil {
-		repo.NeedTool(t, "Backstage's catalog-model is not installed in bin/backstage", "test-tools")
-	}
+	node := catalog.Node(t)
 	type in struct{ Ref, Kind, NS string }
 	var ins []in
 	for _, c := range refCases {
@@ -77,7 +70,7 @@ console.log(JSON.stringify(ins.map((c) => {
   try { return m.parseEntityRef(c.Ref, { defaultKind: c.Kind || undefined, defaultNamespace: c.NS || undefined }); }
   catch (e) { return null; }
 })));`
-	cmd := exec.Command(node, "-e", script, repo.Path("bin", "backstage"))
+	cmd := exec.Command(node, "-e", script, catalog.Packages)
 	cmd.Stdin = bytes.NewReader(data)
 	out, err := cmd.Output()
 	if err != nil {

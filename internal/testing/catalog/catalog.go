@@ -9,10 +9,29 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/orgplane/orgplane/internal/testing/repo"
 )
+
+// Packages is the folder that holds the installed packages (its
+// node_modules): require @backstage/catalog-model from there.
+var Packages = repo.Path("bin", "backstage")
+
+// Node is the path of node, once it and the packages are found; without
+// them, the test stops as repo.NeedTool says (skips, or fails under CI).
+func Node(t testing.TB) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		repo.NeedTool(t, "Node.js (node) is not on the PATH", "test-tools")
+	}
+	if _, err := os.Stat(filepath.Join(Packages, "node_modules", "@backstage", "catalog-model", "package.json")); err != nil {
+		repo.NeedTool(t, "Backstage's catalog-model is not installed in bin/backstage", "test-tools")
+	}
+	return node
+}
 
 // Validate runs Backstage's validators on a multi-document catalog and
 // returns how many entities they read and every error they found. Without
@@ -20,13 +39,7 @@ import (
 // fails under CI).
 func Validate(t testing.TB, catalog []byte) (entities int, errs []string) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		repo.NeedTool(t, "Node.js (node) is not on the PATH", "test-tools")
-	}
-	if _, err := os.Stat(repo.Path("bin", "backstage", "node_modules", "@backstage", "catalog-model", "package.json")); err != nil {
-		repo.NeedTool(t, "Backstage's catalog-model is not installed in bin/backstage", "test-tools")
-	}
+	node := Node(t)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(node, repo.Path("hack", "backstage", "validate.mjs"))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(catalog), &stdout, &stderr
