@@ -141,6 +141,15 @@ func TestAdoptAndPublish(t *testing.T) {
 			}
 		})
 	}
+
+	// Every namespace at once: both orgs, each entity in its namespace.
+	all := kubectlOrg(t, path, nil, "export", "-o", "backstage", "-A")
+	validInBackstage(t, all)
+	for _, ns := range []string{"adopt-backstage", "adopt-peribolos"} {
+		if !strings.Contains(string(all), "  namespace: "+ns+"\n") {
+			t.Errorf("export -A lacks namespace %s", ns)
+		}
+	}
 }
 
 // converges waits until the controller has judged every object of ns, and
