@@ -74,7 +74,7 @@ envtest: ## Build kube-apiserver and etcd from the Go module proxy into bin/k8s 
 	hack/build-controlplane.sh $(KUBEBUILDER_ASSETS)
 
 .PHONY: test-tools
-test-tools: prometheus-tools ## Install what the tests check output formats with: Graphviz (apt-get, as root), the locked Mermaid parser (npm, into bin/mermaid), promtool and promqlcheck.
+test-tools: prometheus-tools ## Install what the tests check output formats with: Graphviz (apt-get, as root), the locked Mermaid parser and Backstage validators (npm, into bin/mermaid and bin/backstage), promtool and promqlcheck.
 	bash hack/test-tools.sh
 
 .PHONY: prometheus-tools

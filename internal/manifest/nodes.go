@@ -1,6 +1,9 @@
 package manifest
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -218,4 +221,27 @@ func jsonKind(n *yaml.Node) string {
 		return "null"
 	}
 	return "string"
+}
+
+// YAMLDocuments parses data, the content of the file name, as a YAML stream
+// and returns its documents' root nodes, empty documents left out, so that
+// readers of other formats (kubectl org import) report lines as Load does;
+// a syntax error is an *Error at its line.
+func YAMLDocuments(name string, data []byte) ([]*yaml.Node, error) {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			line, msg := yamlErrorLine(err)
+			return nil, &Error{File: name, Line: min(line, bytes.Count(data, []byte("\n"))+1), Msg: msg}
+		}
+		if len(doc.Content) > 0 && !isNull(doc.Content[0]) {
+			docs = append(docs, doc.Content[0])
+		}
+	}
 }

@@ -1,7 +1,8 @@
 // Package orgctl is the kubectl plugin `kubectl org`: check manifests
 // offline with the controller's policy engine, show what a proposed
 // reorganization changes, report the live status of a cluster to auditors,
-// and draw the organization chart. Run is its whole
+// draw the organization chart, adopt an org from where it already lives and
+// publish it to a Backstage catalog. Run is its whole
 // entry point, so that tests drive it in-process exactly as kubectl does.
 //
 // Each command is a file here and its work a package of its own:
@@ -9,6 +10,8 @@
 //	kubectl org check    check.go    internal/check     findings of manifests, offline
 //	kubectl org report   report.go   internal/audit     the audit: the auditor's document (not PolicyReports)
 //	kubectl org graph    graph.go    internal/orgchart  the organization chart, a picture of the org graph
+//	kubectl org import   import.go   internal/importer  manifests from a Backstage catalog, Peribolos, an HR CSV
+//	kubectl org export   export.go   internal/export    the org as Backstage catalog entities, with compliance
 //	kubectl org version  version.go  internal/version
 //
 // The commands keep the names users run; the packages are named for what
@@ -93,11 +96,12 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newRoot(s streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "org",
-		Short: "Check, compare, report and draw orgplane organizations",
+		Short: "Check, compare, report, draw, import and export orgplane organizations",
 		Long: `kubectl org checks orgplane manifests offline with the same policy engine as
 the controller, shows what a proposed reorganization changes, reports the
-status the controller wrote in a cluster to auditors, and draws the
-organization chart.
+status the controller wrote in a cluster to auditors, draws the
+organization chart, imports an org from a Backstage catalog, a Peribolos
+config or an HR export, and exports it to the Backstage catalog.
 
 Exit codes: 0 done, 1 check or whatif found violations that --fail-on counts,
 2 the command could not run (unreadable or malformed input, a bad flag, an
@@ -115,7 +119,7 @@ unreachable cluster, Graphviz missing for -o svg).`,
 	})
 	kube := genericclioptions.NewConfigFlags(true)
 	kube.AddFlags(root.PersistentFlags())
-	root.AddCommand(newCheck(s, kube), newWhatif(s, kube), newReport(s, kube), newGraph(s, kube), newVersion(s, kube))
+	root.AddCommand(newCheck(s, kube), newWhatif(s, kube), newReport(s, kube), newGraph(s, kube), newImport(s, kube), newExport(s, kube), newVersion(s, kube))
 	return root
 }
 
