@@ -190,8 +190,9 @@ func count[T comparable](l []T) int32 {
 // evalCtx is the state of one evaluation: the graph, the instant judged,
 // and what the evaluation learned along the way.
 type evalCtx struct {
-	g   Graph
-	now time.Time
+	g     Graph
+	now   time.Time
+	teams *hierarchy
 	// requeueAt is the earliest future instant consulted; zero if none.
 	requeueAt   time.Time
 	countedByNS map[string][]counted         // platforms that count, by namespace
@@ -204,6 +205,7 @@ func newEvalCtx(g Graph, now time.Time) *evalCtx {
 	return &evalCtx{
 		g:           g,
 		now:         now,
+		teams:       newHierarchy(g),
 		countedByNS: map[string][]counted{},
 		models:      map[string]ModelInference{},
 		martechs:    map[string]MartechInference{},

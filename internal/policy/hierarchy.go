@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"fmt"
+	"strings"
+
 	"golang.org/x/text/unicode/norm"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
@@ -19,34 +22,171 @@ func parent(g Graph, t *orgv1.Team) *orgv1.Team {
 }
 
 // chain returns t and its ancestors, nearest first. It stops at a team with
-// no (resolvable) parent, or before a parent already in the chain; back is
-// then the ref of that parent, so t lies on a cycle exactly when back is t.
-func chain(g Graph, t *orgv1.Team) (teams []*orgv1.Team, back *ObjectRef) {
+// no (resolvable) parent, or before a parent already in the chain. It costs
+// the depth of t: only for the one team an inference is about.
+func chain(g Graph, t *orgv1.Team) []*orgv1.Team {
+	var teams []*orgv1.Team
 	seen := map[ObjectRef]bool{}
-	for t != nil {
-		r := refOf(t)
-		if seen[r] {
-			return teams, &r
-		}
-		seen[r] = true
+	for t != nil && !seen[refOf(t)] {
+		seen[refOf(t)] = true
 		teams = append(teams, t)
 		t = parent(g, t)
 	}
-	return teams, nil
+	return teams
 }
 
-// cycleOf returns the cycle of parentRefs through t, from t back to t, or
-// nil when t is not on one (a team hanging below a cycle is not on it).
-func cycleOf(g Graph, t *orgv1.Team) []ObjectRef {
-	teams, back := chain(g, t)
-	if back == nil || *back != refOf(t) {
-		return nil
+// hierarchy is where teams stand in the parentRef hierarchy, worked out
+// once per evaluation: each team's place is computed on first use by one
+// walk up to a team already placed, so placing every team of a namespace
+// costs time linear in the number of teams, whatever the depth, and a
+// cycle is found once for all its teams. Teams are looked up in g.
+type hierarchy struct {
+	g      Graph
+	placed map[ObjectRef]*place
+}
+
+func newHierarchy(g Graph) *hierarchy {
+	return &hierarchy{g: g, placed: map[ObjectRef]*place{}}
+}
+
+// place is one team's position.
+type place struct {
+	team *orgv1.Team
+	// cycle is the cycle of parentRefs the team is on, nil when none (a
+	// team below a cycle is not on it), and at is the team's index in it.
+	cycle *cycle
+	at    int
+	// nearest are the nearest teams up the solid line, the team itself
+	// included, that are a BusinessUnit, a CenterOfExcellence, of function
+	// IT and of function Marketing (nil when there is none); on a cycle,
+	// the line goes once around it.
+	nearest [marks]*orgv1.Team
+	// done is false while a walk is placing the team; at is then its
+	// position on the walk.
+	done bool
+}
+
+// cycle is a cycle of parentRefs: each team's parent is the next one, the
+// last's the first.
+type cycle struct{ teams []*orgv1.Team }
+
+// mark is a kind of team that the inferences look up the solid line for.
+type mark int
+
+const (
+	markBusinessUnit mark = iota
+	markCenterOfExcellence
+	markIT
+	markMarketing
+	marks // how many there are
+)
+
+func (m mark) of(t *orgv1.Team) bool {
+	switch m {
+	case markBusinessUnit:
+		return t.Spec.Type == orgv1.TeamTypeBusinessUnit
+	case markCenterOfExcellence:
+		return t.Spec.Type == orgv1.TeamTypeCenterOfExcellence
+	case markIT:
+		return t.Spec.Function == orgv1.FunctionIT
 	}
-	cycle := make([]ObjectRef, 0, len(teams)+1)
-	for _, m := range teams {
-		cycle = append(cycle, refOf(m))
+	return t.Spec.Function == orgv1.FunctionMarketing
+}
+
+// place returns t's place, placing t and the teams above it that are not
+// placed yet.
+func (h *hierarchy) place(t *orgv1.Team) *place {
+	start := refOf(t)
+	if p := h.placed[start]; p != nil && p.done {
+		return p
 	}
-	return append(cycle, refOf(t))
+	// Walk up until a team already placed, the top, or a team of this walk
+	// again: the walk then ends in a cycle, from that team on.
+	var walk []*place
+	var above *place
+	for t != nil {
+		p := h.placed[refOf(t)]
+		if p != nil && p.done {
+			above = p
+			break
+		}
+		if p != nil {
+			k := p.at
+			h.closeCycle(walk[k:])
+			walk, above = walk[:k], p
+			break
+		}
+		p = &place{team: t, at: len(walk)}
+		h.placed[refOf(t)] = p
+		walk = append(walk, p)
+		t = parent(h.g, t)
+	}
+	for i := len(walk) - 1; i >= 0; i-- {
+		p := walk[i]
+		for m := range marks {
+			switch {
+			case m.of(p.team):
+				p.nearest[m] = p.team
+			case above != nil:
+				p.nearest[m] = above.nearest[m]
+			}
+		}
+		p.at, p.done = 0, true
+		above = p
+	}
+	return h.placed[start]
+}
+
+// closeCycle places the teams of a cycle, in parent order.
+func (h *hierarchy) closeCycle(ring []*place) {
+	c := &cycle{teams: make([]*orgv1.Team, len(ring))}
+	for i, p := range ring {
+		c.teams[i] = p.team
+		p.cycle, p.at, p.done = c, i, true
+	}
+	// Going round twice backward, the last team marked seen is the nearest
+	// one forward, around the cycle, from each team.
+	for m := range marks {
+		var nearest *orgv1.Team
+		for i := 2*len(ring) - 1; i >= 0; i-- {
+			if p := ring[i%len(ring)]; m.of(p.team) {
+				nearest = p.team
+			}
+			if i < len(ring) {
+				ring[i].nearest[m] = nearest
+			}
+		}
+	}
+}
+
+// maxCycleNamed is how many teams of a cycle its message names.
+const maxCycleNamed = 5
+
+// cycleProblem is the problem of a team on a cycle of parentRefs: the cycle
+// from the team back to it, or, for a long one, its first maxCycleNamed
+// teams from the team and the cycle's length, so that a message stays short
+// however long the cycle.
+func cycleProblem(s *subject, p *place) problem {
+	n := len(p.cycle.teams)
+	names := make([]string, 0, maxCycleNamed+1)
+	for i := range min(n, maxCycleNamed) {
+		names = append(names, s.rel(refOf(p.cycle.teams[(p.at+i)%n])))
+	}
+	if n <= maxCycleNamed {
+		names = append(names, names[0])
+		return s.problem("spec.parentRef", "team is on a cycle of parentRefs: %s", strings.Join(names, " -> "))
+	}
+	return s.problem("spec.parentRef", "team is on a cycle of parentRefs: %s -> ... and %s more; cycle of %s teams",
+		strings.Join(names, " -> "), thousands(n-maxCycleNamed), thousands(n))
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // samePerson reports whether two person names are the same name: equal
