@@ -16,6 +16,7 @@ import (
 type MemoryGraph struct {
 	namespaces []string
 	byNS       map[string]*memoryNamespace
+	team       map[teamName]*orgv1.Team                    // every team, by namespace and name
 	matrices   map[ObjectRef][]*orgv1.ResponsibilityMatrix // by platform named
 	governed   map[ObjectRef][]*orgv1.Platform             // by committee named
 	teamUsers  map[ObjectRef][]*orgv1.Platform             // by team referenced
@@ -31,7 +32,6 @@ type memoryNamespace struct {
 	matrices      []*orgv1.ResponsibilityMatrix
 	policies      []*orgv1.GovernancePolicy
 
-	team      map[string]*orgv1.Team
 	platform  map[string]*orgv1.Platform
 	committee map[string]*orgv1.SteeringCommittee
 	refs      map[orgv1.Kind][]ObjectRef
@@ -45,6 +45,7 @@ type memoryNamespace struct {
 func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 	g := &MemoryGraph{
 		byNS:      map[string]*memoryNamespace{},
+		team:      map[teamName]*orgv1.Team{},
 		matrices:  map[ObjectRef][]*orgv1.ResponsibilityMatrix{},
 		governed:  map[ObjectRef][]*orgv1.Platform{},
 		teamUsers: map[ObjectRef][]*orgv1.Platform{},
@@ -108,7 +109,6 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	m := g.byNS[ns]
 	if m == nil {
 		m = &memoryNamespace{
-			team:      map[string]*orgv1.Team{},
 			platform:  map[string]*orgv1.Platform{},
 			committee: map[string]*orgv1.SteeringCommittee{},
 			refs:      map[orgv1.Kind][]ObjectRef{},
@@ -125,7 +125,7 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	case *orgv1.Team:
 		o = o.DeepCopy()
 		m.teams = append(m.teams, o)
-		m.team[o.Name] = o
+		g.team[nameOf(o)] = o
 	case *orgv1.Platform:
 		o = o.DeepCopy()
 		m.platforms = append(m.platforms, o)
@@ -204,7 +204,7 @@ func (g *MemoryGraph) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
 }
 
 // Team implements Graph.
-func (g *MemoryGraph) Team(ns, name string) *orgv1.Team { return g.ns(ns).team[name] }
+func (g *MemoryGraph) Team(ns, name string) *orgv1.Team { return g.team[teamName{ns, name}] }
 
 // Platform implements Graph.
 func (g *MemoryGraph) Platform(ns, name string) *orgv1.Platform { return g.ns(ns).platform[name] }

@@ -42,11 +42,16 @@ func chain(g Graph, t *orgv1.Team) []*orgv1.Team {
 // cycle is found once for all its teams. Teams are looked up in g.
 type hierarchy struct {
 	g      Graph
-	placed map[ObjectRef]*place
+	placed map[teamName]*place
 }
 
+// teamName names a team; cheaper to hash than an ObjectRef.
+type teamName struct{ namespace, name string }
+
+func nameOf(t *orgv1.Team) teamName { return teamName{t.Namespace, t.Name} }
+
 func newHierarchy(g Graph) *hierarchy {
-	return &hierarchy{g: g, placed: map[ObjectRef]*place{}}
+	return &hierarchy{g: g, placed: map[teamName]*place{}}
 }
 
 // place is one team's position.
@@ -96,7 +101,7 @@ func (m mark) of(t *orgv1.Team) bool {
 // place returns t's place, placing t and the teams above it that are not
 // placed yet.
 func (h *hierarchy) place(t *orgv1.Team) *place {
-	start := refOf(t)
+	start := nameOf(t)
 	if p := h.placed[start]; p != nil && p.done {
 		return p
 	}
@@ -105,7 +110,7 @@ func (h *hierarchy) place(t *orgv1.Team) *place {
 	var walk []*place
 	var above *place
 	for t != nil {
-		p := h.placed[refOf(t)]
+		p := h.placed[nameOf(t)]
 		if p != nil && p.done {
 			above = p
 			break
@@ -117,7 +122,7 @@ func (h *hierarchy) place(t *orgv1.Team) *place {
 			break
 		}
 		p = &place{team: t, at: len(walk)}
-		h.placed[refOf(t)] = p
+		h.placed[nameOf(t)] = p
 		walk = append(walk, p)
 		t = parent(h.g, t)
 	}

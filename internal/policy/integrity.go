@@ -27,7 +27,8 @@ var integrityRead = reader{name: "integrity", judges: []reads{
 // not resolve and, for a team, its being on a cycle of parentRefs.
 func integrity(c *evalCtx, s *subject) []problem {
 	var out []problem
-	for _, fr := range fieldRefs(s.obj) {
+	c.refs = appendFieldRefs(c.refs[:0], s.obj)
+	for _, fr := range c.refs {
 		if resolve(c.g, fr.ref) == nil {
 			out = append(out, notFound(s, fr))
 		}
@@ -42,5 +43,5 @@ func integrity(c *evalCtx, s *subject) []problem {
 
 // notFound is the problem of a reference that does not resolve.
 func notFound(s *subject, fr fieldRef) problem {
-	return s.problem(fr.field, "%s %s not found", kindWords[fr.ref.Kind], s.rel(fr.ref))
+	return s.problem(fr.field.String(), "%s %s not found", kindWords[fr.ref.Kind], s.rel(fr.ref))
 }

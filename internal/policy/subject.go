@@ -64,29 +64,35 @@ func newSubject(kind orgv1.Kind, obj metav1.Object) *subject {
 // subjects lists the judged objects of a namespace in finding order: by kind
 // (judgedKinds), then by name. Nil entries a Graph might return are skipped.
 func subjects(g Graph, ns string) []*subject {
-	var out []*subject
-	add := func(kind orgv1.Kind, obj metav1.Object) { out = append(out, newSubject(kind, obj)) }
-	for _, o := range g.Organizations(ns) {
+	orgs, teams, platforms := g.Organizations(ns), g.Teams(ns), g.Platforms(ns)
+	committees, matrices := g.SteeringCommittees(ns), g.ResponsibilityMatrices(ns)
+	all := make([]subject, 0, len(orgs)+len(teams)+len(platforms)+len(committees)+len(matrices))
+	out := make([]*subject, 0, cap(all))
+	add := func(kind orgv1.Kind, obj metav1.Object) {
+		all = append(all, subject{ref: ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}, obj: obj})
+		out = append(out, &all[len(all)-1])
+	}
+	for _, o := range orgs {
 		if o != nil {
 			add(orgv1.KindOrganization, o)
 		}
 	}
-	for _, o := range g.Teams(ns) {
+	for _, o := range teams {
 		if o != nil {
 			add(orgv1.KindTeam, o)
 		}
 	}
-	for _, o := range g.Platforms(ns) {
+	for _, o := range platforms {
 		if o != nil {
 			add(orgv1.KindPlatform, o)
 		}
 	}
-	for _, o := range g.SteeringCommittees(ns) {
+	for _, o := range committees {
 		if o != nil {
 			add(orgv1.KindSteeringCommittee, o)
 		}
 	}
-	for _, o := range g.ResponsibilityMatrices(ns) {
+	for _, o := range matrices {
 		if o != nil {
 			add(orgv1.KindResponsibilityMatrix, o)
 		}
