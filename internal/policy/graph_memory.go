@@ -32,9 +32,11 @@ type memoryNamespace struct {
 	matrices      []*orgv1.ResponsibilityMatrix
 	policies      []*orgv1.GovernancePolicy
 
-	platform  map[string]*orgv1.Platform
-	committee map[string]*orgv1.SteeringCommittee
-	refs      map[orgv1.Kind][]ObjectRef
+	organization map[string]*orgv1.Organization
+	platform     map[string]*orgv1.Platform
+	matrix       map[string]*orgv1.ResponsibilityMatrix
+	committee    map[string]*orgv1.SteeringCommittee
+	refs         map[orgv1.Kind][]ObjectRef
 }
 
 // NewMemoryGraph builds a MemoryGraph from pointers to the six orgplane kinds
@@ -109,9 +111,11 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	m := g.byNS[ns]
 	if m == nil {
 		m = &memoryNamespace{
-			platform:  map[string]*orgv1.Platform{},
-			committee: map[string]*orgv1.SteeringCommittee{},
-			refs:      map[orgv1.Kind][]ObjectRef{},
+			organization: map[string]*orgv1.Organization{},
+			platform:     map[string]*orgv1.Platform{},
+			matrix:       map[string]*orgv1.ResponsibilityMatrix{},
+			committee:    map[string]*orgv1.SteeringCommittee{},
+			refs:         map[orgv1.Kind][]ObjectRef{},
 		}
 		g.byNS[ns] = m
 	}
@@ -121,7 +125,9 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	}
 	switch o := obj.(type) {
 	case *orgv1.Organization:
-		m.organizations = append(m.organizations, o.DeepCopy())
+		o = o.DeepCopy()
+		m.organizations = append(m.organizations, o)
+		m.organization[o.Name] = o
 	case *orgv1.Team:
 		o = o.DeepCopy()
 		m.teams = append(m.teams, o)
@@ -146,6 +152,7 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	case *orgv1.ResponsibilityMatrix:
 		o = o.DeepCopy()
 		m.matrices = append(m.matrices, o)
+		m.matrix[o.Name] = o
 		if r := o.Spec.PlatformRef; r != nil {
 			k := refKey(orgv1.KindPlatform, ns, r.Namespace, r.Name)
 			g.matrices[k] = append(g.matrices[k], o)
@@ -201,6 +208,16 @@ func (g *MemoryGraph) ResponsibilityMatrices(ns string) []*orgv1.ResponsibilityM
 // GovernancePolicies implements Graph.
 func (g *MemoryGraph) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
 	return g.ns(ns).policies
+}
+
+// Organization implements Graph.
+func (g *MemoryGraph) Organization(ns, name string) *orgv1.Organization {
+	return g.ns(ns).organization[name]
+}
+
+// ResponsibilityMatrix implements Graph.
+func (g *MemoryGraph) ResponsibilityMatrix(ns, name string) *orgv1.ResponsibilityMatrix {
+	return g.ns(ns).matrix[name]
 }
 
 // Team implements Graph.

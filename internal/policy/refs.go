@@ -227,10 +227,18 @@ func teamKey(referrerNS string, r orgv1.TeamRef) ObjectRef {
 	return refKey(orgv1.KindTeam, referrerNS, r.Namespace, r.Name)
 }
 
-// resolve looks a Team, Platform or SteeringCommittee reference up in g;
-// nil (never a typed nil) when the object does not exist.
+// resolve looks an object of a judged kind up in g; nil (never a typed nil)
+// when it does not exist.
 func resolve(g Graph, r ObjectRef) metav1.Object {
 	switch r.Kind {
+	case orgv1.KindOrganization:
+		if o := g.Organization(r.Namespace, r.Name); o != nil {
+			return o
+		}
+	case orgv1.KindResponsibilityMatrix:
+		if m := g.ResponsibilityMatrix(r.Namespace, r.Name); m != nil {
+			return m
+		}
 	case orgv1.KindTeam:
 		if t := g.Team(r.Namespace, r.Name); t != nil {
 			return t

@@ -101,33 +101,9 @@ func subjects(g Graph, ns string) []*subject {
 }
 
 // lookupSubject finds the object ref names; nil when it does not exist.
-// Organizations and matrices have no getter on Graph, so they are found in
-// their namespace's list.
 func lookupSubject(g Graph, ref ObjectRef) *subject {
-	var obj metav1.Object
-	switch ref.Kind {
-	case orgv1.KindOrganization:
-		obj = findByName(g.Organizations(ref.Namespace), ref.Name)
-	case orgv1.KindResponsibilityMatrix:
-		obj = findByName(g.ResponsibilityMatrices(ref.Namespace), ref.Name)
-	default:
-		obj = resolve(g, ref)
-	}
-	if obj == nil {
-		return nil
-	}
-	return newSubject(ref.Kind, obj)
-}
-
-func findByName[T interface {
-	comparable
-	metav1.Object
-}](l []T, name string) metav1.Object {
-	var zero T
-	for _, o := range l {
-		if o != zero && o.GetName() == name {
-			return o
-		}
+	if obj := resolve(g, ref); obj != nil {
+		return newSubject(ref.Kind, obj)
 	}
 	return nil
 }
