@@ -89,6 +89,7 @@ func (e *Engine) evaluate(g Graph, namespaces []string, only *ObjectRef, now tim
 			subs = []*subject{s}
 		}
 		first := len(ev.Objects)
+		ev.Objects = slices.Grow(ev.Objects, len(subs))
 		for _, s := range subs {
 			ev.Objects = append(ev.Objects, judge(c, policies, s))
 		}

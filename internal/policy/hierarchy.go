@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"strings"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -61,6 +60,9 @@ type place struct {
 	// team below a cycle is not on it), and at is the team's index in it.
 	cycle *cycle
 	at    int
+	// onCycle is the team's problem of being on its cycle, once written:
+	// the integrity check and TeamStructure both report it.
+	onCycle *problem
 	// nearest are the nearest teams up the solid line, the team itself
 	// included, that are a BusinessUnit, a CenterOfExcellence, of function
 	// IT and of function Marketing (nil when there is none); on a cycle,
@@ -73,7 +75,11 @@ type place struct {
 
 // cycle is a cycle of parentRefs: each team's parent is the next one, the
 // last's the first.
-type cycle struct{ teams []*orgv1.Team }
+type cycle struct {
+	teams []*orgv1.Team
+	// more ends the message of a cycle too long to name every team.
+	more string
+}
 
 // mark is a kind of team that the inferences look up the solid line for.
 type mark int
@@ -145,6 +151,9 @@ func (h *hierarchy) place(t *orgv1.Team) *place {
 // closeCycle places the teams of a cycle, in parent order.
 func (h *hierarchy) closeCycle(ring []*place) {
 	c := &cycle{teams: make([]*orgv1.Team, len(ring))}
+	if n := len(ring); n > maxCycleNamed {
+		c.more = fmt.Sprintf(" -> ... and %s more; cycle of %s teams", thousands(n-maxCycleNamed), thousands(n))
+	}
 	for i, p := range ring {
 		c.teams[i] = p.team
 		p.cycle, p.at, p.done = c, i, true
@@ -172,17 +181,31 @@ const maxCycleNamed = 5
 // teams from the team and the cycle's length, so that a message stays short
 // however long the cycle.
 func cycleProblem(s *subject, p *place) problem {
-	n := len(p.cycle.teams)
-	names := make([]string, 0, maxCycleNamed+1)
+	if p.onCycle == nil {
+		pr := writeCycle(s, p)
+		p.onCycle = &pr
+	}
+	return *p.onCycle
+}
+
+// writeCycle writes the problem of s, which is p's team, being on a cycle.
+func writeCycle(s *subject, p *place) problem {
+	const field = "spec.parentRef"
+	c := p.cycle
+	n := len(c.teams)
+	b := []byte(s.prefix() + field + ": team is on a cycle of parentRefs: ")
 	for i := range min(n, maxCycleNamed) {
-		names = append(names, s.rel(refOf(p.cycle.teams[(p.at+i)%n])))
+		if i > 0 {
+			b = append(b, " -> "...)
+		}
+		b = s.appendRel(b, refOf(c.teams[(p.at+i)%n]))
 	}
 	if n <= maxCycleNamed {
-		names = append(names, names[0])
-		return s.problem("spec.parentRef", "team is on a cycle of parentRefs: %s", strings.Join(names, " -> "))
+		b = s.appendRel(append(b, " -> "...), s.ref)
+	} else {
+		b = append(b, c.more...)
 	}
-	return s.problem("spec.parentRef", "team is on a cycle of parentRefs: %s -> ... and %s more; cycle of %s teams",
-		strings.Join(names, " -> "), thousands(n-maxCycleNamed), thousands(n))
+	return problem{field: field, message: string(b)}
 }
 
 // thousands writes n with commas between groups of three digits.

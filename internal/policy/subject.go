@@ -50,11 +50,14 @@ func (s *subject) prefix() string {
 
 // rel names another object as the subject sees it: its quoted name, with the
 // namespace when it lies in another namespace.
-func (s *subject) rel(r ObjectRef) string {
+func (s *subject) rel(r ObjectRef) string { return string(s.appendRel(nil, r)) }
+
+// appendRel appends rel(r) to b.
+func (s *subject) appendRel(b []byte, r ObjectRef) []byte {
 	if r.Namespace == s.ref.Namespace {
-		return strconv.Quote(r.Name)
+		return strconv.AppendQuote(b, r.Name)
 	}
-	return strconv.Quote(r.Namespace + "/" + r.Name)
+	return strconv.AppendQuote(b, r.Namespace+"/"+r.Name)
 }
 
 func newSubject(kind orgv1.Kind, obj metav1.Object) *subject {
