@@ -107,16 +107,14 @@ func (m mark) of(t *orgv1.Team) bool {
 // place returns t's place, placing t and the teams above it that are not
 // placed yet.
 func (h *hierarchy) place(t *orgv1.Team) *place {
-	start := nameOf(t)
-	if p := h.placed[start]; p != nil && p.done {
-		return p
-	}
 	// Walk up until a team already placed, the top, or a team of this walk
 	// again: the walk then ends in a cycle, from that team on.
-	var walk []*place
-	var above *place
+	var buf [16]*place // as deep as most walks go
+	walk := buf[:0]
+	var first, above *place
 	for t != nil {
-		p := h.placed[nameOf(t)]
+		name := nameOf(t)
+		p := h.placed[name]
 		if p != nil && p.done {
 			above = p
 			break
@@ -128,7 +126,10 @@ func (h *hierarchy) place(t *orgv1.Team) *place {
 			break
 		}
 		p = &place{team: t, at: len(walk)}
-		h.placed[nameOf(t)] = p
+		if first == nil {
+			first = p
+		}
+		h.placed[name] = p
 		walk = append(walk, p)
 		t = parent(h.g, t)
 	}
@@ -145,7 +146,19 @@ func (h *hierarchy) place(t *orgv1.Team) *place {
 		p.at, p.done = 0, true
 		above = p
 	}
-	return h.placed[start]
+	if first == nil { // t was placed before
+		return above
+	}
+	return first
+}
+
+// teamPlace is the place of s, a team, looked up once per subject: the
+// integrity check and TeamStructure both read it.
+func (c *evalCtx) teamPlace(s *subject, t *orgv1.Team) *place {
+	if s.place == nil {
+		s.place = c.teams.place(t)
+	}
+	return s.place
 }
 
 // closeCycle places the teams of a cycle, in parent order.

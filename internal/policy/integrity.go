@@ -34,7 +34,7 @@ func integrity(c *evalCtx, s *subject) []problem {
 		}
 	}
 	if t, ok := s.obj.(*orgv1.Team); ok {
-		if p := c.teams.place(t); p.cycle != nil {
+		if p := c.teamPlace(s, t); p.cycle != nil {
 			out = append(out, cycleProblem(s, p))
 		}
 	}

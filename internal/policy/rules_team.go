@@ -16,7 +16,7 @@ func checkTeamStructure(c *evalCtx, s *subject, _ *orgv1.Rule) []problem {
 	if r := t.Spec.ParentRef; r != nil && parent(c.g, t) == nil {
 		out = append(out, s.problem("spec.parentRef", "parent team %s not found", s.rel(teamKey(t.Namespace, *r))))
 	}
-	if p := c.teams.place(t); p.cycle != nil {
+	if p := c.teamPlace(s, t); p.cycle != nil {
 		out = append(out, cycleProblem(s, p))
 	}
 	if l := t.Spec.Lead; l != nil && !isMember(t, l.Name) {

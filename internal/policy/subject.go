@@ -31,6 +31,8 @@ var kindWords = map[orgv1.Kind]string{
 type subject struct {
 	ref ObjectRef
 	obj metav1.Object // one of the five judged kinds, never a nil pointer
+	// place is a team's place in the hierarchy, once looked up.
+	place *place
 }
 
 // problem is what a check found wrong with a subject: the field at fault
