@@ -6,6 +6,7 @@
 package cachegraph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -44,9 +45,13 @@ func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 
 // Graph is a policy.Graph and a policy.Index over a reader: the manager's
 // informer cache, with the field index of SetupIndexes; no apiserver round
-// trips. Neither interface has errors (the engine is pure): the first read
-// error is kept, for Err once the evaluation is done. A Graph serves one
-// evaluation, under one context.
+// trips. Lookups are the cache's map, reverse lookups its field index, so
+// judging one object costs the same whatever the number of objects. Objects
+// are read without deep copies (client.UnsafeDisableDeepCopy): the engine
+// only reads them, and copying every object it looks at, managedFields
+// included, was most of an evaluation's cost. Neither interface has errors
+// (the engine is pure): the first read error is kept, for Err once the
+// evaluation is done. A Graph serves one evaluation, under one context.
 type Graph struct {
 	ctx    context.Context
 	reader client.Reader
@@ -79,7 +84,7 @@ func list[T any, P interface {
 }, L interface {
 	client.ObjectList
 }](g *Graph, l L, items func(L) []T, opts ...client.ListOption) []P {
-	if err := g.reader.List(g.ctx, l, opts...); err != nil {
+	if err := g.reader.List(g.ctx, l, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
 		g.fail(err)
 		return nil
 	}
@@ -89,7 +94,7 @@ func list[T any, P interface {
 		out[i] = &objs[i]
 	}
 	slices.SortFunc(out, func(a, b P) int {
-		return strings.Compare(a.GetNamespace()+"/"+a.GetName(), b.GetNamespace()+"/"+b.GetName())
+		return cmp.Or(strings.Compare(a.GetNamespace(), b.GetNamespace()), strings.Compare(a.GetName(), b.GetName()))
 	})
 	return out
 }
@@ -99,7 +104,7 @@ func get[T any, P interface {
 	client.Object
 }](g *Graph, namespace, name string) P {
 	obj := P(new(T))
-	if err := g.reader.Get(g.ctx, types.NamespacedName{Namespace: namespace, Name: name}, obj); err != nil {
+	if err := g.reader.Get(g.ctx, types.NamespacedName{Namespace: namespace, Name: name}, obj, client.UnsafeDisableDeepCopy); err != nil {
 		g.fail(client.IgnoreNotFound(err))
 		return nil
 	}
@@ -156,6 +161,16 @@ func (g *Graph) ResponsibilityMatrices(ns string) []*orgv1.ResponsibilityMatrix 
 // GovernancePolicies implements policy.Graph.
 func (g *Graph) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
 	return list[orgv1.GovernancePolicy](g, &orgv1.GovernancePolicyList{}, func(l *orgv1.GovernancePolicyList) []orgv1.GovernancePolicy { return l.Items }, client.InNamespace(ns))
+}
+
+// Organization implements policy.Graph.
+func (g *Graph) Organization(ns, name string) *orgv1.Organization {
+	return get[orgv1.Organization](g, ns, name)
+}
+
+// ResponsibilityMatrix implements policy.Graph.
+func (g *Graph) ResponsibilityMatrix(ns, name string) *orgv1.ResponsibilityMatrix {
+	return get[orgv1.ResponsibilityMatrix](g, ns, name)
 }
 
 // Team implements policy.Graph.

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/manifest"
 	"github.com/orgplane/orgplane/internal/orggen"
 	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 // BenchmarkCheck times what `kubectl org check -f DIR -o json` does, from
@@ -40,18 +42,49 @@ func BenchmarkCheck(b *testing.B) {
 // org of 10,000 objects in one namespace (orggen.Enterprise, the org that
 // test/peer runs OPA and conftest on).
 func BenchmarkCheckEnterprise(b *testing.B) {
+	benchmarkCheck(b, writeOrg(b, orggen.Generate(orggen.Enterprise("acme", 10000, 1))))
+}
+
+// BenchmarkCheckHierarchy times the same on one file holding nothing but a
+// hierarchy of 100,000 teams and a policy with the TeamStructure rule: a
+// chain of parentRefs 100,000 deep, and one cycle through every team.
+func BenchmarkCheckHierarchy(b *testing.B) {
+	const n = 100000
+	for _, shape := range []string{"chain", "cycle"} {
+		b.Run(fmt.Sprintf("%s=%d", shape, n), func(b *testing.B) {
+			objs := []orgv1.Object{builders.MakeGovernancePolicy("gov", "acme").Rules(
+				builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj()).Obj()}
+			for i := range n {
+				t := builders.MakeTeam(fmt.Sprintf("team-%d", i), "acme")
+				switch {
+				case shape == "cycle":
+					t.Parent(fmt.Sprintf("team-%d", (i+1)%n))
+				case i > 0:
+					t.Parent(fmt.Sprintf("team-%d", i-1))
+				}
+				objs = append(objs, t.Obj())
+			}
+			benchmarkCheck(b, writeOrg(b, objs))
+		})
+	}
+}
+
+// writeOrg writes objs into one block-style YAML file, each with its
+// namespace, and returns its path.
+func writeOrg(b *testing.B, objs []orgv1.Object) string {
+	b.Helper()
 	path := filepath.Join(b.TempDir(), "org.yaml")
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := orggen.WriteYAML(f, orggen.Generate(orggen.Enterprise("acme", 10000, 1)), true); err != nil {
+	if err := orggen.WriteYAML(f, objs, true); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
-	benchmarkCheck(b, path)
+	return path
 }
 
 // benchmarkCheck times reading path, judging it and writing JSON.

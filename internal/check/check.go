@@ -129,7 +129,11 @@ func Evaluate(set *manifest.Set, engine *policy.Engine, now time.Time) (*Result,
 
 // Findings lists every finding, in object order.
 func (r *Result) Findings() []Finding {
-	var out []Finding
+	n := 0
+	for _, o := range r.Objects {
+		n += len(o.Findings)
+	}
+	out := make([]Finding, 0, n)
 	for _, o := range r.Objects {
 		out = append(out, o.Findings...)
 	}
@@ -145,9 +149,11 @@ func fails(f FailOn, e orgv1.Enforcement) bool {
 // Failed reports whether the result fails the check: a violation, or a rule
 // error, that failOn counts.
 func (r *Result) Failed(failOn FailOn) bool {
-	for _, f := range r.Findings() {
-		if fails(failOn, f.Violation.Enforcement) {
-			return true
+	for _, o := range r.Objects {
+		for _, f := range o.Findings {
+			if fails(failOn, f.Violation.Enforcement) {
+				return true
+			}
 		}
 	}
 	for _, e := range r.RuleErrors {

@@ -3,102 +3,106 @@ package policy
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/orggen"
 	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
-// benchmarkOrg is a generated organization of one namespace: 1,000 teams
-// (a corporate root, a CoE and 10 business units, each unit with a tree of
-// departments), 500 platforms, 20 committees, 50 matrices and 3 policies
-// including a CEL rule.
-func benchmarkOrg() []metav1.Object {
-	functions := []orgv1.TeamFunction{"Marketing", "IT", "Data", "Sales", "Support", "Legal", "Analytics", "Digital"}
-	out := []metav1.Object{
-		builders.MakeOrganization("acme", ns).Model("Hybrid").Executive("CMO", builders.Person("cmo", "corp")).Obj(),
-		builders.MakeTeam("corp", ns).Function("Executive").Obj(),
-		builders.MakeTeam("coe", ns).Type("CenterOfExcellence").Function("Digital").Parent("corp").Obj(),
+// benchSizes are the organization sizes the engine's benchmarks run at;
+// make bench parses their names (docs/performance.md).
+var benchSizes = []int{1000, 10000, 100000}
+
+// enterpriseGraph is orggen's Enterprise org of about n objects in namespace
+// ns, the shape test/peer runs OPA and conftest on.
+func enterpriseGraph(b *testing.B, n int) (*MemoryGraph, orggen.Options) {
+	b.Helper()
+	opts := orggen.Enterprise(ns, n, 1)
+	gen := orggen.Generate(opts)
+	objs := make([]metav1.Object, len(gen))
+	for i, o := range gen {
+		objs[i] = o
 	}
-	var teams []string
-	for i := range 997 {
-		name := fmt.Sprintf("team-%03d", i)
-		team := builders.MakeTeam(name, ns).Function(functions[i%len(functions)]).Lead(builders.Person(name+"-lead", "")).
-			Members(builders.Person(name+"-lead", ""), builders.Person(name+"-a", ""), builders.Person(name+"-b", ""), builders.Person(name+"-c", ""))
-		switch {
-		case i < 10:
-			team.Type("BusinessUnit").Parent("corp")
-		case i < 20:
-			team.Parent("coe")
-		default:
-			team.Parent(teams[(i-10)/3]) // a tree about five levels deep
-		}
-		if i%97 == 0 {
-			team.Type("TigerTeam").ExpiresAt(now.Add(-24 * time.Hour))
-		}
-		teams = append(teams, name)
-		out = append(out, team.Obj())
-	}
-	for i := range 500 {
-		owner := teams[(i*7)%len(teams)]
-		if i%4 == 0 {
-			owner = "coe"
-		}
-		p := builders.MakePlatform(fmt.Sprintf("platform-%03d", i), ns).Owner(owner).
-			Operators(teams[(i*13)%len(teams)], teams[(i*17)%len(teams)]).Committee(fmt.Sprintf("steer-%02d", i%20)).
-			Category([]orgv1.PlatformCategory{"CRM", "CDP", "AIML", "DAM"}[i%4])
-		if i%2 == 0 {
-			p.Tier("Foundational").PersonalData("GDPR").PrivacyOwner(builders.Person(teams[5]+"-a", teams[5]))
-		}
-		if i%3 == 0 {
-			p.Vendor("Vendor")
-		}
-		out = append(out, p.Obj())
-	}
-	for i := range 20 {
-		out = append(out, builders.MakeSteeringCommittee(fmt.Sprintf("steer-%02d", i), ns).Members(teams[i], teams[i+1], teams[i+2], teams[i+3], teams[i+4]).Obj())
-	}
-	for i := range 50 {
-		var acts []orgv1.Activity
-		for j := range 5 {
-			acts = append(acts, builders.MakeActivity(fmt.Sprintf("activity-%d", j)).Responsible("ops").Accountable(teams[(i+j)%len(teams)]).Informed(teams[(i+2*j)%len(teams)]).Obj())
-		}
-		out = append(out, builders.MakeResponsibilityMatrix(fmt.Sprintf("raci-%02d", i), ns).Platform(fmt.Sprintf("platform-%03d", i*2)).Activities(acts...).Obj())
-	}
-	return append(out, builders.MakeTeam("ops", ns).Obj(),
-		builders.MakeGovernancePolicy("baseline", ns).Rules(
-			builders.MakeRule("owned", orgv1.RulePlatformOwnership).Severity(orgv1.SeverityHigh).Obj(),
-			builders.MakeRule("governed", orgv1.RulePlatformGoverned).Obj(),
-			builders.MakeRule("privacy", orgv1.RulePrivacyOwner).Severity(orgv1.SeverityCritical).Obj(),
-			builders.MakeRule("ai", orgv1.RuleEnterpriseAI).Obj()).Obj(),
-		builders.MakeGovernancePolicy("structure", ns).Rules(
-			builders.MakeRule("teams", orgv1.RuleTeamStructure).Severity(orgv1.SeverityLow).Obj(),
-			builders.MakeRule("coverage", orgv1.RuleSteeringCommitteeCoverage).Obj(),
-			builders.MakeRule("raci", orgv1.RuleResponsibilityAssignment).Params(orgv1.RuleParams{RequireForTiers: []orgv1.PlatformTier{"Foundational"}}).Obj(),
-			builders.MakeRule("model", orgv1.RuleOrganizationModel).Obj()).Obj(),
-		builders.MakeGovernancePolicy("custom", ns).Rules(
-			builders.MakeCELRule("vendor-or-it", `has(object.spec.vendor) || (owner != null && owner.spec.function == "IT")`, "outsourced or run by IT").MatchKinds(orgv1.KindPlatform).Obj()).Obj(),
-	)
+	return graph(b, objs...), opts
 }
 
+// BenchmarkEvaluate judges a whole namespace: what an Organization's or a
+// GovernancePolicy's reconcile and `kubectl org check` do.
 func BenchmarkEvaluate(b *testing.B) {
-	g := graph(b, benchmarkOrg()...)
-	e := newEngine(b)
-	var findings int
-	for b.Loop() {
-		findings = len(e.EvaluateNamespace(g, ns, now).Findings())
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("objects=%d", n), func(b *testing.B) {
+			g, _ := enterpriseGraph(b, n)
+			e := newEngine(b)
+			var findings int
+			b.ReportAllocs()
+			for b.Loop() {
+				findings = len(e.EvaluateNamespace(g, ns, now).Findings())
+			}
+			b.ReportMetric(float64(findings), "findings")
+		})
 	}
-	b.ReportMetric(float64(findings), "findings")
 }
 
-// BenchmarkEvaluateObject is one reconcile's worth of work: one platform in
-// the same organization.
+// BenchmarkEvaluateObject is two reconciles' worth of work, a platform's and
+// a team's, in orgs of growing size: the cost must not grow with the org.
 func BenchmarkEvaluateObject(b *testing.B) {
-	g := graph(b, benchmarkOrg()...)
-	e := newEngine(b)
-	for b.Loop() {
-		e.EvaluateObject(g, platformRef("platform-042"), now)
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("objects=%d", n), func(b *testing.B) {
+			g, opts := enterpriseGraph(b, n)
+			e := newEngine(b)
+			// Teams are named team-<i> (unit.<i> when i%4 == 3): take one
+			// halfway down the list, as deep as a typical team.
+			team, platform := teamRef(fmt.Sprintf("team-%d", opts.Teams/2/4*4)), platformRef(fmt.Sprintf("plat-%d", opts.Platforms/2))
+			if g.Team(ns, team.Name) == nil || g.Platform(ns, platform.Name) == nil {
+				b.Fatalf("%s or %s not generated", team, platform)
+			}
+			var verdicts int
+			b.ReportAllocs()
+			for b.Loop() {
+				verdicts = len(e.EvaluateObject(g, platform, now).Object(platform).Verdicts) +
+					len(e.EvaluateObject(g, team, now).Object(team).Verdicts)
+			}
+			b.ReportMetric(float64(verdicts), "verdicts")
+		})
 	}
+}
+
+// BenchmarkHierarchy judges a namespace that holds nothing but one
+// hierarchy of 100,000 teams and a policy with the TeamStructure rule: a
+// chain of parentRefs 100,000 deep, and one cycle through every team.
+func BenchmarkHierarchy(b *testing.B) {
+	const n = 100000
+	for _, shape := range []string{"chain", "cycle"} {
+		b.Run(fmt.Sprintf("%s=%d", shape, n), func(b *testing.B) {
+			g := graph(b, hierarchyObjects(shape, n)...)
+			e := newEngine(b)
+			var findings int
+			b.ReportAllocs()
+			for b.Loop() {
+				findings = len(e.EvaluateNamespace(g, ns, now).Findings())
+			}
+			b.ReportMetric(float64(findings), "findings")
+		})
+	}
+}
+
+// hierarchyObjects is n teams, team-i reporting to team-(i-1) in a chain (team-0
+// at the top), or to team-(i+1 mod n) in a cycle, and a policy with the
+// TeamStructure rule.
+func hierarchyObjects(shape string, n int) []metav1.Object {
+	out := []metav1.Object{builders.MakeGovernancePolicy("gov", ns).Rules(
+		builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj()).Obj()}
+	for i := range n {
+		t := builders.MakeTeam(fmt.Sprintf("team-%d", i), ns)
+		switch {
+		case shape == "cycle":
+			t.Parent(fmt.Sprintf("team-%d", (i+1)%n))
+		case i > 0:
+			t.Parent(fmt.Sprintf("team-%d", i-1))
+		}
+		out = append(out, t.Obj())
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"cmp"
+	"slices"
 	"sync"
 	"time"
 
@@ -88,6 +89,7 @@ func (e *Engine) evaluate(g Graph, namespaces []string, only *ObjectRef, now tim
 			subs = []*subject{s}
 		}
 		first := len(ev.Objects)
+		ev.Objects = slices.Grow(ev.Objects, len(subs))
 		for _, s := range subs {
 			ev.Objects = append(ev.Objects, judge(c, policies, s))
 		}
@@ -110,7 +112,7 @@ func (e *Engine) evaluate(g Graph, namespaces []string, only *ObjectRef, now tim
 // judge applies to a subject the built-in integrity check, then every rule
 // that judges it (by policy, in spec order), counting them on the rules.
 func judge(c *evalCtx, policies []*preparedPolicy, s *subject) ObjectResult {
-	o := ObjectResult{Ref: s.ref, UID: s.obj.GetUID()}
+	o := ObjectResult{Ref: s.ref, UID: s.obj.GetUID(), Verdicts: make([]Verdict, 0, 1+judging(policies, s))}
 	o.Verdicts = append(o.Verdicts, verdict(s, Integrity, integrity(c, s)))
 	for _, p := range policies {
 		for _, r := range p.rules {
@@ -130,6 +132,19 @@ func judge(c *evalCtx, policies []*preparedPolicy, s *subject) ObjectResult {
 		o.Transition = c.transition(obj)
 	}
 	return o
+}
+
+// judging counts the rules that may judge s, whatever its labels.
+func judging(policies []*preparedPolicy, s *subject) int {
+	n := 0
+	for _, p := range policies {
+		for _, r := range p.rules {
+			if r.err == nil && slices.Contains(r.kinds, s.ref.Kind) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // verdict turns a rule's problems with a subject into its findings.
@@ -190,8 +205,10 @@ func count[T comparable](l []T) int32 {
 // evalCtx is the state of one evaluation: the graph, the instant judged,
 // and what the evaluation learned along the way.
 type evalCtx struct {
-	g   Graph
-	now time.Time
+	g     Graph
+	now   time.Time
+	teams *hierarchy
+	refs  []fieldRef // integrity's buffer, reused from object to object
 	// requeueAt is the earliest future instant consulted; zero if none.
 	requeueAt   time.Time
 	countedByNS map[string][]counted         // platforms that count, by namespace
@@ -204,6 +221,7 @@ func newEvalCtx(g Graph, now time.Time) *evalCtx {
 	return &evalCtx{
 		g:           g,
 		now:         now,
+		teams:       newHierarchy(g),
 		countedByNS: map[string][]counted{},
 		models:      map[string]ModelInference{},
 		martechs:    map[string]MartechInference{},

@@ -170,9 +170,15 @@ func (ev *Evaluation) Policy(namespace, name string) PolicyResult {
 // Findings lists every finding, object by object, each object's in
 // violation order.
 func (ev *Evaluation) Findings() []Finding {
-	var out []Finding
+	n := 0
 	for _, o := range ev.Objects {
-		out = append(out, o.Findings()...)
+		for _, v := range o.Verdicts {
+			n += len(v.Findings)
+		}
+	}
+	out := make([]Finding, 0, n)
+	for _, o := range ev.Objects {
+		out = o.appendFindings(out)
 	}
 	return out
 }
@@ -180,13 +186,16 @@ func (ev *Evaluation) Findings() []Finding {
 // Findings lists the object's findings, from every verdict, in violation
 // order: most severe first (orgv1.Severities), then by policy, rule and
 // message.
-func (o ObjectResult) Findings() []Finding {
-	var out []Finding
+func (o ObjectResult) Findings() []Finding { return o.appendFindings(nil) }
+
+// appendFindings appends the object's findings to dst, in violation order.
+func (o ObjectResult) appendFindings(dst []Finding) []Finding {
+	start := len(dst)
 	for _, v := range o.Verdicts {
-		out = append(out, v.Findings...)
+		dst = append(dst, v.Findings...)
 	}
-	sortFindings(out)
-	return out
+	sortFindings(dst[start:])
+	return dst
 }
 
 // Violations are the object's findings as its status lists them (before

@@ -7,8 +7,12 @@ import (
 // Graph is a read-only view of the orgplane objects, across namespaces, that
 // the engine judges. The controller implements it over its informer cache
 // (with field indexes), the kubectl plugin and the benchmarks over manifests
-// in memory (NewMemoryGraph). Implementations return objects sorted by name
-// and must not be mutated by the engine.
+// in memory (NewMemoryGraph). Implementations return objects sorted by name;
+// the engine never mutates them, so they may be the stored objects
+// themselves. The lookups of one object and the reverse lookups must cost
+// about the same whatever the number of objects (a map, an index): judging
+// one object uses nothing else, so that its cost does not grow with the
+// organization; only a whole namespace's evaluation lists a kind.
 type Graph interface {
 	// Namespaces lists the namespaces that hold at least one object, sorted.
 	Namespaces() []string
@@ -20,10 +24,12 @@ type Graph interface {
 	ResponsibilityMatrices(namespace string) []*orgv1.ResponsibilityMatrix
 	GovernancePolicies(namespace string) []*orgv1.GovernancePolicy
 
-	// Team, Platform and SteeringCommittee return nil when the object does not exist.
+	// The lookups of one object return nil when it does not exist.
+	Organization(namespace, name string) *orgv1.Organization
 	Team(namespace, name string) *orgv1.Team
 	Platform(namespace, name string) *orgv1.Platform
 	SteeringCommittee(namespace, name string) *orgv1.SteeringCommittee
+	ResponsibilityMatrix(namespace, name string) *orgv1.ResponsibilityMatrix
 
 	// MatricesFor lists the ResponsibilityMatrices whose platformRef resolves
 	// to the given platform, in any namespace.

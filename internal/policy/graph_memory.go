@@ -16,6 +16,7 @@ import (
 type MemoryGraph struct {
 	namespaces []string
 	byNS       map[string]*memoryNamespace
+	team       map[teamName]*orgv1.Team                    // every team, by namespace and name
 	matrices   map[ObjectRef][]*orgv1.ResponsibilityMatrix // by platform named
 	governed   map[ObjectRef][]*orgv1.Platform             // by committee named
 	teamUsers  map[ObjectRef][]*orgv1.Platform             // by team referenced
@@ -31,10 +32,11 @@ type memoryNamespace struct {
 	matrices      []*orgv1.ResponsibilityMatrix
 	policies      []*orgv1.GovernancePolicy
 
-	team      map[string]*orgv1.Team
-	platform  map[string]*orgv1.Platform
-	committee map[string]*orgv1.SteeringCommittee
-	refs      map[orgv1.Kind][]ObjectRef
+	organization map[string]*orgv1.Organization
+	platform     map[string]*orgv1.Platform
+	matrix       map[string]*orgv1.ResponsibilityMatrix
+	committee    map[string]*orgv1.SteeringCommittee
+	refs         map[orgv1.Kind][]ObjectRef
 }
 
 // NewMemoryGraph builds a MemoryGraph from pointers to the six orgplane kinds
@@ -45,6 +47,7 @@ type memoryNamespace struct {
 func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 	g := &MemoryGraph{
 		byNS:      map[string]*memoryNamespace{},
+		team:      map[teamName]*orgv1.Team{},
 		matrices:  map[ObjectRef][]*orgv1.ResponsibilityMatrix{},
 		governed:  map[ObjectRef][]*orgv1.Platform{},
 		teamUsers: map[ObjectRef][]*orgv1.Platform{},
@@ -108,10 +111,11 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	m := g.byNS[ns]
 	if m == nil {
 		m = &memoryNamespace{
-			team:      map[string]*orgv1.Team{},
-			platform:  map[string]*orgv1.Platform{},
-			committee: map[string]*orgv1.SteeringCommittee{},
-			refs:      map[orgv1.Kind][]ObjectRef{},
+			organization: map[string]*orgv1.Organization{},
+			platform:     map[string]*orgv1.Platform{},
+			matrix:       map[string]*orgv1.ResponsibilityMatrix{},
+			committee:    map[string]*orgv1.SteeringCommittee{},
+			refs:         map[orgv1.Kind][]ObjectRef{},
 		}
 		g.byNS[ns] = m
 	}
@@ -121,11 +125,13 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	}
 	switch o := obj.(type) {
 	case *orgv1.Organization:
-		m.organizations = append(m.organizations, o.DeepCopy())
+		o = o.DeepCopy()
+		m.organizations = append(m.organizations, o)
+		m.organization[o.Name] = o
 	case *orgv1.Team:
 		o = o.DeepCopy()
 		m.teams = append(m.teams, o)
-		m.team[o.Name] = o
+		g.team[nameOf(o)] = o
 	case *orgv1.Platform:
 		o = o.DeepCopy()
 		m.platforms = append(m.platforms, o)
@@ -146,6 +152,7 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 	case *orgv1.ResponsibilityMatrix:
 		o = o.DeepCopy()
 		m.matrices = append(m.matrices, o)
+		m.matrix[o.Name] = o
 		if r := o.Spec.PlatformRef; r != nil {
 			k := refKey(orgv1.KindPlatform, ns, r.Namespace, r.Name)
 			g.matrices[k] = append(g.matrices[k], o)
@@ -203,8 +210,18 @@ func (g *MemoryGraph) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
 	return g.ns(ns).policies
 }
 
+// Organization implements Graph.
+func (g *MemoryGraph) Organization(ns, name string) *orgv1.Organization {
+	return g.ns(ns).organization[name]
+}
+
+// ResponsibilityMatrix implements Graph.
+func (g *MemoryGraph) ResponsibilityMatrix(ns, name string) *orgv1.ResponsibilityMatrix {
+	return g.ns(ns).matrix[name]
+}
+
 // Team implements Graph.
-func (g *MemoryGraph) Team(ns, name string) *orgv1.Team { return g.ns(ns).team[name] }
+func (g *MemoryGraph) Team(ns, name string) *orgv1.Team { return g.team[teamName{ns, name}] }
 
 // Platform implements Graph.
 func (g *MemoryGraph) Platform(ns, name string) *orgv1.Platform { return g.ns(ns).platform[name] }

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"fmt"
+
 	"golang.org/x/text/unicode/norm"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
@@ -19,34 +21,213 @@ func parent(g Graph, t *orgv1.Team) *orgv1.Team {
 }
 
 // chain returns t and its ancestors, nearest first. It stops at a team with
-// no (resolvable) parent, or before a parent already in the chain; back is
-// then the ref of that parent, so t lies on a cycle exactly when back is t.
-func chain(g Graph, t *orgv1.Team) (teams []*orgv1.Team, back *ObjectRef) {
+// no (resolvable) parent, or before a parent already in the chain. It costs
+// the depth of t: only for the one team an inference is about.
+func chain(g Graph, t *orgv1.Team) []*orgv1.Team {
+	var teams []*orgv1.Team
 	seen := map[ObjectRef]bool{}
-	for t != nil {
-		r := refOf(t)
-		if seen[r] {
-			return teams, &r
-		}
-		seen[r] = true
+	for t != nil && !seen[refOf(t)] {
+		seen[refOf(t)] = true
 		teams = append(teams, t)
 		t = parent(g, t)
 	}
-	return teams, nil
+	return teams
 }
 
-// cycleOf returns the cycle of parentRefs through t, from t back to t, or
-// nil when t is not on one (a team hanging below a cycle is not on it).
-func cycleOf(g Graph, t *orgv1.Team) []ObjectRef {
-	teams, back := chain(g, t)
-	if back == nil || *back != refOf(t) {
-		return nil
+// hierarchy is where teams stand in the parentRef hierarchy, worked out
+// once per evaluation: each team's place is computed on first use by one
+// walk up to a team already placed, so placing every team of a namespace
+// costs time linear in the number of teams, whatever the depth, and a
+// cycle is found once for all its teams. Teams are looked up in g.
+type hierarchy struct {
+	g      Graph
+	placed map[teamName]*place
+}
+
+// teamName names a team; cheaper to hash than an ObjectRef.
+type teamName struct{ namespace, name string }
+
+func nameOf(t *orgv1.Team) teamName { return teamName{t.Namespace, t.Name} }
+
+func newHierarchy(g Graph) *hierarchy {
+	return &hierarchy{g: g, placed: map[teamName]*place{}}
+}
+
+// place is one team's position.
+type place struct {
+	team *orgv1.Team
+	// cycle is the cycle of parentRefs the team is on, nil when none (a
+	// team below a cycle is not on it), and at is the team's index in it.
+	cycle *cycle
+	at    int
+	// onCycle is the team's problem of being on its cycle, once written:
+	// the integrity check and TeamStructure both report it.
+	onCycle *problem
+	// nearest are the nearest teams up the solid line, the team itself
+	// included, that are a BusinessUnit, a CenterOfExcellence, of function
+	// IT and of function Marketing (nil when there is none); on a cycle,
+	// the line goes once around it.
+	nearest [marks]*orgv1.Team
+	// done is false while a walk is placing the team; at is then its
+	// position on the walk.
+	done bool
+}
+
+// cycle is a cycle of parentRefs: each team's parent is the next one, the
+// last's the first.
+type cycle struct {
+	teams []*orgv1.Team
+	// more ends the message of a cycle too long to name every team.
+	more string
+}
+
+// mark is a kind of team that the inferences look up the solid line for.
+type mark int
+
+const (
+	markBusinessUnit mark = iota
+	markCenterOfExcellence
+	markIT
+	markMarketing
+	marks // how many there are
+)
+
+func (m mark) of(t *orgv1.Team) bool {
+	switch m {
+	case markBusinessUnit:
+		return t.Spec.Type == orgv1.TeamTypeBusinessUnit
+	case markCenterOfExcellence:
+		return t.Spec.Type == orgv1.TeamTypeCenterOfExcellence
+	case markIT:
+		return t.Spec.Function == orgv1.FunctionIT
 	}
-	cycle := make([]ObjectRef, 0, len(teams)+1)
-	for _, m := range teams {
-		cycle = append(cycle, refOf(m))
+	return t.Spec.Function == orgv1.FunctionMarketing
+}
+
+// place returns t's place, placing t and the teams above it that are not
+// placed yet.
+func (h *hierarchy) place(t *orgv1.Team) *place {
+	// Walk up until a team already placed, the top, or a team of this walk
+	// again: the walk then ends in a cycle, from that team on.
+	var buf [16]*place // as deep as most walks go
+	walk := buf[:0]
+	var first, above *place
+	for t != nil {
+		name := nameOf(t)
+		p := h.placed[name]
+		if p != nil && p.done {
+			above = p
+			break
+		}
+		if p != nil {
+			k := p.at
+			h.closeCycle(walk[k:])
+			walk, above = walk[:k], p
+			break
+		}
+		p = &place{team: t, at: len(walk)}
+		if first == nil {
+			first = p
+		}
+		h.placed[name] = p
+		walk = append(walk, p)
+		t = parent(h.g, t)
 	}
-	return append(cycle, refOf(t))
+	for i := len(walk) - 1; i >= 0; i-- {
+		p := walk[i]
+		for m := range marks {
+			switch {
+			case m.of(p.team):
+				p.nearest[m] = p.team
+			case above != nil:
+				p.nearest[m] = above.nearest[m]
+			}
+		}
+		p.at, p.done = 0, true
+		above = p
+	}
+	if first == nil { // t was placed before
+		return above
+	}
+	return first
+}
+
+// teamPlace is the place of s, a team, looked up once per subject: the
+// integrity check and TeamStructure both read it.
+func (c *evalCtx) teamPlace(s *subject, t *orgv1.Team) *place {
+	if s.place == nil {
+		s.place = c.teams.place(t)
+	}
+	return s.place
+}
+
+// closeCycle places the teams of a cycle, in parent order.
+func (h *hierarchy) closeCycle(ring []*place) {
+	c := &cycle{teams: make([]*orgv1.Team, len(ring))}
+	if n := len(ring); n > maxCycleNamed {
+		c.more = fmt.Sprintf(" -> ... and %s more; cycle of %s teams", thousands(n-maxCycleNamed), thousands(n))
+	}
+	for i, p := range ring {
+		c.teams[i] = p.team
+		p.cycle, p.at, p.done = c, i, true
+	}
+	// Going round twice backward, the last team marked seen is the nearest
+	// one forward, around the cycle, from each team.
+	for m := range marks {
+		var nearest *orgv1.Team
+		for i := 2*len(ring) - 1; i >= 0; i-- {
+			if p := ring[i%len(ring)]; m.of(p.team) {
+				nearest = p.team
+			}
+			if i < len(ring) {
+				ring[i].nearest[m] = nearest
+			}
+		}
+	}
+}
+
+// maxCycleNamed is how many teams of a cycle its message names.
+const maxCycleNamed = 5
+
+// cycleProblem is the problem of a team on a cycle of parentRefs: the cycle
+// from the team back to it, or, for a long one, its first maxCycleNamed
+// teams from the team and the cycle's length, so that a message stays short
+// however long the cycle.
+func cycleProblem(s *subject, p *place) problem {
+	if p.onCycle == nil {
+		pr := writeCycle(s, p)
+		p.onCycle = &pr
+	}
+	return *p.onCycle
+}
+
+// writeCycle writes the problem of s, which is p's team, being on a cycle.
+func writeCycle(s *subject, p *place) problem {
+	const field = "spec.parentRef"
+	c := p.cycle
+	n := len(c.teams)
+	b := []byte(s.prefix() + field + ": team is on a cycle of parentRefs: ")
+	for i := range min(n, maxCycleNamed) {
+		if i > 0 {
+			b = append(b, " -> "...)
+		}
+		b = s.appendRel(b, refOf(c.teams[(p.at+i)%n]))
+	}
+	if n <= maxCycleNamed {
+		b = s.appendRel(append(b, " -> "...), s.ref)
+	} else {
+		b = append(b, c.more...)
+	}
+	return problem{field: field, message: string(b)}
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // samePerson reports whether two person names are the same name: equal

@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"strings"
-
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
@@ -29,14 +27,15 @@ var integrityRead = reader{name: "integrity", judges: []reads{
 // not resolve and, for a team, its being on a cycle of parentRefs.
 func integrity(c *evalCtx, s *subject) []problem {
 	var out []problem
-	for _, fr := range fieldRefs(s.obj) {
+	c.refs = appendFieldRefs(c.refs[:0], s.obj)
+	for _, fr := range c.refs {
 		if resolve(c.g, fr.ref) == nil {
 			out = append(out, notFound(s, fr))
 		}
 	}
 	if t, ok := s.obj.(*orgv1.Team); ok {
-		if cycle := cycleOf(c.g, t); cycle != nil {
-			out = append(out, cycleProblem(s, cycle))
+		if p := c.teamPlace(s, t); p.cycle != nil {
+			out = append(out, cycleProblem(s, p))
 		}
 	}
 	return out
@@ -44,14 +43,5 @@ func integrity(c *evalCtx, s *subject) []problem {
 
 // notFound is the problem of a reference that does not resolve.
 func notFound(s *subject, fr fieldRef) problem {
-	return s.problem(fr.field, "%s %s not found", kindWords[fr.ref.Kind], s.rel(fr.ref))
-}
-
-// cycleProblem is the problem of a team on a cycle of parentRefs.
-func cycleProblem(s *subject, cycle []ObjectRef) problem {
-	names := make([]string, len(cycle))
-	for i, r := range cycle {
-		names[i] = s.rel(r)
-	}
-	return s.problem("spec.parentRef", "team is on a cycle of parentRefs: %s", strings.Join(names, " -> "))
+	return s.problem(fr.field.String(), "%s %s not found", kindWords[fr.ref.Kind], s.rel(fr.ref))
 }

@@ -104,32 +104,26 @@ func (c *evalCtx) inferMartech(ns string) MartechInference {
 		}
 	}
 	t := teams[best]
-	model, why := martechSignature(c.g, ns, t)
+	model, why := martechSignature(sides{h: c.teams, ns: ns}, t)
 	who := fmt.Sprintf("team %q owns the most marketing platforms (%d of %d)", relName(ns, best), owned[best], total)
 	return MartechInference{Model: model, Team: &best, Reason: who + "; " + why}
 }
 
-// sides is where a team stands between marketing and IT.
+// sides is where a team stands between marketing and IT, as seen from
+// namespace ns.
 type sides struct {
-	g  Graph
+	h  *hierarchy
 	ns string
 }
 
-// above returns t and the teams above it on its solid line, nearest first.
-func (sd sides) above(t *orgv1.Team) []*orgv1.Team {
-	teams, _ := chain(sd.g, t)
-	return teams
-}
-
-// first is the nearest team with function fn on t's solid line, t
-// included; nil when t is not on that side.
+// first is the nearest team with function fn, IT or Marketing (the two
+// sides there are), on t's solid line, t included; nil when t is not on
+// that side.
 func (sd sides) first(t *orgv1.Team, fn orgv1.TeamFunction) *orgv1.Team {
-	for _, a := range sd.above(t) {
-		if a.Spec.Function == fn {
-			return a
-		}
+	if fn == orgv1.FunctionIT {
+		return sd.h.place(t).nearest[markIT]
 	}
-	return nil
+	return sd.h.place(t).nearest[markMarketing]
 }
 
 // on reports whether t is on fn's side.
@@ -144,11 +138,11 @@ type line struct {
 // lines lists t's lines that resolve.
 func (sd sides) lines(t *orgv1.Team) []line {
 	var out []line
-	if p := parent(sd.g, t); p != nil {
+	if p := parent(sd.h.g, t); p != nil {
 		out = append(out, line{to: p})
 	}
 	for i := range t.Spec.DottedLineRefs {
-		if d := lookupTeam(sd.g, t.Namespace, &t.Spec.DottedLineRefs[i]); d != nil {
+		if d := lookupTeam(sd.h.g, t.Namespace, &t.Spec.DottedLineRefs[i]); d != nil {
 			out = append(out, line{to: d, dotted: true})
 		}
 	}
@@ -170,7 +164,7 @@ func (sd sides) reaching(t *orgv1.Team, fn orgv1.TeamFunction, dottedOnly bool) 
 // side, with that team.
 func (sd sides) memberFrom(t *orgv1.Team, fn orgv1.TeamFunction) (string, *orgv1.Team) {
 	for _, m := range t.Spec.Members {
-		if mt := lookupTeam(sd.g, t.Namespace, m.TeamRef); mt != nil && sd.on(mt, fn) {
+		if mt := lookupTeam(sd.h.g, t.Namespace, m.TeamRef); mt != nil && sd.on(mt, fn) {
 			return m.Name, mt
 		}
 	}
@@ -181,7 +175,7 @@ func (sd sides) name(t *orgv1.Team) string { return strconv.Quote(relName(sd.ns,
 
 // onWords says why t is on fn's side: its own function, or the team above.
 func (sd sides) onWords(t *orgv1.Team, fn orgv1.TeamFunction) string {
-	if f := sd.first(t, fn); f != t {
+	if f := sd.first(t, fn); refOf(f) != refOf(t) {
 		return fmt.Sprintf("reports up its solid line to %s team %s", fn, sd.name(f))
 	}
 	return fmt.Sprintf("has function %s", fn)
@@ -189,8 +183,7 @@ func (sd sides) onWords(t *orgv1.Team, fn orgv1.TeamFunction) string {
 
 // martechSignature is the first signature of inferMartech that t matches,
 // and why, as the second half of a sentence about t.
-func martechSignature(g Graph, ns string, t *orgv1.Team) (orgv1.MartechModel, string) {
-	sd := sides{g: g, ns: ns}
+func martechSignature(sd sides, t *orgv1.Team) (orgv1.MartechModel, string) {
 	const it, mkt = orgv1.FunctionIT, orgv1.FunctionMarketing
 	onIT, onMkt := sd.on(t, it), sd.on(t, mkt)
 	lineIT, lineMkt := sd.reaching(t, it, false), sd.reaching(t, mkt, false)
@@ -206,8 +199,10 @@ func martechSignature(g Graph, ns string, t *orgv1.Team) (orgv1.MartechModel, st
 		return orgv1.MartechUnknown, "it is an Agency whose lines reach neither marketing nor IT"
 	}
 	if onIT {
-		above := sd.above(t)
-		i := slices.Index(above, sd.first(t, it))
+		// One walk up the one martech team's line: it costs its depth.
+		above := chain(sd.h.g, t)
+		nearest := refOf(sd.first(t, it))
+		i := slices.IndexFunc(above, func(a *orgv1.Team) bool { return refOf(a) == nearest })
 		for _, a := range above[i+1:] {
 			if a.Spec.Function == mkt {
 				return orgv1.MartechDirectReport, fmt.Sprintf("it is on the IT side, and its IT team %s reports up its solid line to Marketing team %s", sd.name(above[i]), sd.name(a))

@@ -42,20 +42,15 @@ func relName(ns string, r ObjectRef) string {
 // repeat), the nearest BusinessUnit; if there is none, the nearest
 // CenterOfExcellence; if neither, the central unit. A CenterOfExcellence
 // inside a BusinessUnit therefore belongs to that BusinessUnit.
-func UnitOf(g Graph, t *orgv1.Team) Unit {
-	teams, _ := chain(g, t)
-	var coe *orgv1.Team
-	for _, a := range teams {
-		switch a.Spec.Type {
-		case orgv1.TeamTypeBusinessUnit:
-			return Unit{Head: refOf(a), Type: orgv1.UnitBusinessUnit}
-		case orgv1.TeamTypeCenterOfExcellence:
-			if coe == nil {
-				coe = a
-			}
-		}
+func UnitOf(g Graph, t *orgv1.Team) Unit { return newHierarchy(g).unit(t) }
+
+// unit is UnitOf over the hierarchy's places.
+func (h *hierarchy) unit(t *orgv1.Team) Unit {
+	p := h.place(t)
+	if bu := p.nearest[markBusinessUnit]; bu != nil {
+		return Unit{Head: refOf(bu), Type: orgv1.UnitBusinessUnit}
 	}
-	if coe != nil {
+	if coe := p.nearest[markCenterOfExcellence]; coe != nil {
 		return Unit{Head: refOf(coe), Type: orgv1.UnitCenterOfExcellence}
 	}
 	return Unit{Type: orgv1.UnitCentral}
@@ -145,7 +140,7 @@ func (c *evalCtx) inferModel(ns string) ModelInference {
 		return units[u]
 	}
 	for _, cp := range platforms {
-		u := UnitOf(c.g, cp.owner)
+		u := c.teams.unit(cp.owner)
 		owners[ObjectRef{Kind: orgv1.KindPlatform, Namespace: cp.p.Namespace, Name: cp.p.Name}] = u
 		t := at(u)
 		t.owns++
@@ -154,7 +149,7 @@ func (c *evalCtx) inferModel(ns string) ModelInference {
 		}
 		for i := range cp.p.Spec.OperatorRefs {
 			if op := lookupTeam(c.g, cp.p.Namespace, &cp.p.Spec.OperatorRefs[i]); op != nil {
-				at(UnitOf(c.g, op)).operates[ObjectRef{Kind: orgv1.KindPlatform, Namespace: cp.p.Namespace, Name: cp.p.Name}] = true
+				at(c.teams.unit(op)).operates[ObjectRef{Kind: orgv1.KindPlatform, Namespace: cp.p.Namespace, Name: cp.p.Name}] = true
 			}
 		}
 	}

@@ -35,8 +35,49 @@ func IndexKey(kind orgv1.Kind, namespace, name string) string {
 // fieldRef is one reference an object holds, with the JSON path of the field
 // that holds it so integrity messages can name the field at fault.
 type fieldRef struct {
-	field string
+	field fieldPath
 	ref   ObjectRef
+}
+
+// fieldPath is a field's JSON path, head[i]rest[j] (an index left out when
+// negative), kept in parts and written out only for a message: most
+// references resolve, and writing every path out was most of what judging
+// references allocated.
+type fieldPath struct {
+	head string
+	i    int
+	rest string
+	j    int
+}
+
+// path is the path of a field of no list: spec.ownerRef.
+func path(head string) fieldPath { return fieldPath{head: head, i: -1, j: -1} }
+
+// item is the path of a field of a list's i-th item: spec.members[2].teamRef.
+func item(head string, i int, rest string) fieldPath {
+	return fieldPath{head: head, i: i, rest: rest, j: -1}
+}
+
+// at is the path of the k-th item of the list at f.
+func (f fieldPath) at(k int) fieldPath {
+	if f.i < 0 {
+		f.i = k
+	} else {
+		f.j = k
+	}
+	return f
+}
+
+func (f fieldPath) String() string {
+	s := f.head
+	if f.i >= 0 {
+		s = indexed(s, f.i)
+	}
+	s += f.rest
+	if f.j >= 0 {
+		s = indexed(s, f.j)
+	}
+	return s
 }
 
 // References lists every reference obj holds (Team, SteeringCommittee and
@@ -65,101 +106,104 @@ type refCollector struct {
 	out []fieldRef
 }
 
-func (c *refCollector) add(field string, kind orgv1.Kind, ns, name string) {
-	c.out = append(c.out, fieldRef{field: field, ref: refKey(kind, c.ns, ns, name)})
+func (c *refCollector) add(f fieldPath, kind orgv1.Kind, ns, name string) {
+	c.out = append(c.out, fieldRef{field: f, ref: refKey(kind, c.ns, ns, name)})
 }
 
-func (c *refCollector) team(field string, r *orgv1.TeamRef) {
+func (c *refCollector) team(f fieldPath, r *orgv1.TeamRef) {
 	if r != nil {
-		c.add(field, orgv1.KindTeam, r.Namespace, r.Name)
+		c.add(f, orgv1.KindTeam, r.Namespace, r.Name)
 	}
 }
 
-func (c *refCollector) teams(field string, rs []orgv1.TeamRef) {
+func (c *refCollector) teams(f fieldPath, rs []orgv1.TeamRef) {
 	for i := range rs {
-		c.team(indexed(field, i), &rs[i])
+		c.team(f.at(i), &rs[i])
 	}
 }
 
-func (c *refCollector) person(field string, p *orgv1.Person) {
+// person collects a Person's teamRef; f is the path of the teamRef.
+func (c *refCollector) person(f fieldPath, p *orgv1.Person) {
 	if p != nil {
-		c.team(field+".teamRef", p.TeamRef)
+		c.team(f, p.TeamRef)
 	}
 }
 
-// activity collects the RACI team refs of an activity.
-func (c *refCollector) activity(field string, a *orgv1.Activity) {
-	c.teams(field+".responsible", a.Responsible)
-	c.team(field+".accountable", a.Accountable)
-	c.teams(field+".consulted", a.Consulted)
-	c.teams(field+".informed", a.Informed)
+// activity collects the RACI team refs of the i-th activity.
+func (c *refCollector) activity(i int, a *orgv1.Activity) {
+	c.teams(item("spec.activities", i, ".responsible"), a.Responsible)
+	c.team(item("spec.activities", i, ".accountable"), a.Accountable)
+	c.teams(item("spec.activities", i, ".consulted"), a.Consulted)
+	c.teams(item("spec.activities", i, ".informed"), a.Informed)
 }
 
 // fieldRefs lists obj's references with the fields that hold them.
-func fieldRefs(obj metav1.Object) []fieldRef {
+func fieldRefs(obj metav1.Object) []fieldRef { return appendFieldRefs(nil, obj) }
+
+// appendFieldRefs appends obj's references to dst, as fieldRefs lists them.
+func appendFieldRefs(dst []fieldRef, obj metav1.Object) []fieldRef {
 	switch o := obj.(type) {
 	case *orgv1.Organization:
 		if o == nil {
-			return nil
+			return dst
 		}
-		c := refCollector{ns: o.Namespace}
+		c := refCollector{ns: o.Namespace, out: dst}
 		for i := range o.Spec.Executives {
-			c.person(indexed("spec.executives", i)+".person", &o.Spec.Executives[i].Person)
+			c.person(item("spec.executives", i, ".person.teamRef"), &o.Spec.Executives[i].Person)
 		}
 		return c.out
 	case *orgv1.Team:
 		if o == nil {
-			return nil
+			return dst
 		}
-		c := refCollector{ns: o.Namespace}
-		c.team("spec.parentRef", o.Spec.ParentRef)
-		c.teams("spec.dottedLineRefs", o.Spec.DottedLineRefs)
-		c.person("spec.lead", o.Spec.Lead)
+		c := refCollector{ns: o.Namespace, out: dst}
+		c.team(path("spec.parentRef"), o.Spec.ParentRef)
+		c.teams(path("spec.dottedLineRefs"), o.Spec.DottedLineRefs)
+		c.person(path("spec.lead.teamRef"), o.Spec.Lead)
 		for i := range o.Spec.Members {
-			c.person(indexed("spec.members", i), &o.Spec.Members[i])
+			c.person(item("spec.members", i, ".teamRef"), &o.Spec.Members[i])
 		}
-		c.team("spec.successorRef", o.Spec.SuccessorRef)
+		c.team(path("spec.successorRef"), o.Spec.SuccessorRef)
 		return c.out
 	case *orgv1.Platform:
 		if o == nil {
-			return nil
+			return dst
 		}
-		c := refCollector{ns: o.Namespace}
-		c.team("spec.ownerRef", o.Spec.OwnerRef)
-		c.teams("spec.operatorRefs", o.Spec.OperatorRefs)
-		c.person("spec.roadmapOwner", o.Spec.RoadmapOwner)
+		c := refCollector{ns: o.Namespace, out: dst}
+		c.team(path("spec.ownerRef"), o.Spec.OwnerRef)
+		c.teams(path("spec.operatorRefs"), o.Spec.OperatorRefs)
+		c.person(path("spec.roadmapOwner.teamRef"), o.Spec.RoadmapOwner)
 		if r := o.Spec.SteeringCommitteeRef; r != nil {
-			c.add("spec.steeringCommitteeRef", orgv1.KindSteeringCommittee, r.Namespace, r.Name)
+			c.add(path("spec.steeringCommitteeRef"), orgv1.KindSteeringCommittee, r.Namespace, r.Name)
 		}
-		c.person("spec.privacyOwner", o.Spec.PrivacyOwner)
+		c.person(path("spec.privacyOwner.teamRef"), o.Spec.PrivacyOwner)
 		return c.out
 	case *orgv1.SteeringCommittee:
 		if o == nil {
-			return nil
+			return dst
 		}
-		c := refCollector{ns: o.Namespace}
-		c.person("spec.chair", o.Spec.Chair)
+		c := refCollector{ns: o.Namespace, out: dst}
+		c.person(path("spec.chair.teamRef"), o.Spec.Chair)
 		for i := range o.Spec.Members {
 			m := &o.Spec.Members[i]
-			f := indexed("spec.members", i)
-			c.team(f+".teamRef", &m.TeamRef)
-			c.person(f+".representative", m.Representative)
+			c.team(item("spec.members", i, ".teamRef"), &m.TeamRef)
+			c.person(item("spec.members", i, ".representative.teamRef"), m.Representative)
 		}
 		return c.out
 	case *orgv1.ResponsibilityMatrix:
 		if o == nil {
-			return nil
+			return dst
 		}
-		c := refCollector{ns: o.Namespace}
+		c := refCollector{ns: o.Namespace, out: dst}
 		if r := o.Spec.PlatformRef; r != nil {
-			c.add("spec.platformRef", orgv1.KindPlatform, r.Namespace, r.Name)
+			c.add(path("spec.platformRef"), orgv1.KindPlatform, r.Namespace, r.Name)
 		}
 		for i := range o.Spec.Activities {
-			c.activity(indexed("spec.activities", i), &o.Spec.Activities[i])
+			c.activity(i, &o.Spec.Activities[i])
 		}
 		return c.out
 	}
-	return nil
+	return dst
 }
 
 // isNil reports whether obj is a nil pointer in an interface.
@@ -183,10 +227,18 @@ func teamKey(referrerNS string, r orgv1.TeamRef) ObjectRef {
 	return refKey(orgv1.KindTeam, referrerNS, r.Namespace, r.Name)
 }
 
-// resolve looks a Team, Platform or SteeringCommittee reference up in g;
-// nil (never a typed nil) when the object does not exist.
+// resolve looks an object of a judged kind up in g; nil (never a typed nil)
+// when it does not exist.
 func resolve(g Graph, r ObjectRef) metav1.Object {
 	switch r.Kind {
+	case orgv1.KindOrganization:
+		if o := g.Organization(r.Namespace, r.Name); o != nil {
+			return o
+		}
+	case orgv1.KindResponsibilityMatrix:
+		if m := g.ResponsibilityMatrix(r.Namespace, r.Name); m != nil {
+			return m
+		}
 	case orgv1.KindTeam:
 		if t := g.Team(r.Namespace, r.Name); t != nil {
 			return t

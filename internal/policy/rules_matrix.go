@@ -33,29 +33,30 @@ func checkResponsibilityAssignment(c *evalCtx, s *subject, r *orgv1.Rule) []prob
 // also among its informed.
 func checkActivities(c *evalCtx, s *subject, m *orgv1.ResponsibilityMatrix) []problem {
 	var out []problem
+	refs := refCollector{ns: m.Namespace, out: c.refs[:0]}
 	for i := range m.Spec.Activities {
 		a := &m.Spec.Activities[i]
-		field := indexed("spec.activities", i)
-		refs := refCollector{ns: m.Namespace}
-		refs.activity(field, a)
+		refs.out = refs.out[:0]
+		refs.activity(i, a)
 		for _, fr := range refs.out {
 			if resolve(c.g, fr.ref) == nil {
 				out = append(out, notFound(s, fr))
 			}
 		}
 		if len(a.Responsible) == 0 {
-			out = append(out, s.problem(field+".responsible", "activity %q has no responsible team", a.Name))
+			out = append(out, s.problem(item("spec.activities", i, ".responsible").String(), "activity %q has no responsible team", a.Name))
 		}
 		if a.Accountable == nil {
-			out = append(out, s.problem(field+".accountable", "activity %q has no accountable team", a.Name))
+			out = append(out, s.problem(item("spec.activities", i, ".accountable").String(), "activity %q has no accountable team", a.Name))
 			continue
 		}
 		acc := teamKey(m.Namespace, *a.Accountable)
 		for j, inf := range a.Informed {
 			if teamKey(m.Namespace, inf) == acc {
-				out = append(out, s.problem(indexed(field+".informed", j), "activity %q informs its accountable team %s", a.Name, s.rel(acc)))
+				out = append(out, s.problem(item("spec.activities", i, ".informed").at(j).String(), "activity %q informs its accountable team %s", a.Name, s.rel(acc)))
 			}
 		}
 	}
+	c.refs = refs.out
 	return out
 }

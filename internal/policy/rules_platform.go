@@ -58,7 +58,7 @@ func checkPlatformGoverned(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	if ref == nil {
 		return []problem{s.problem(field, "platform has no steering committee")}
 	}
-	fr := fieldRef{field: field, ref: refKey(orgv1.KindSteeringCommittee, p.Namespace, ref.Namespace, ref.Name)}
+	fr := fieldRef{field: path(field), ref: refKey(orgv1.KindSteeringCommittee, p.Namespace, ref.Namespace, ref.Name)}
 	if resolve(c.g, fr.ref) == nil {
 		return []problem{notFound(s, fr)}
 	}

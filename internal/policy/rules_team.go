@@ -16,8 +16,8 @@ func checkTeamStructure(c *evalCtx, s *subject, _ *orgv1.Rule) []problem {
 	if r := t.Spec.ParentRef; r != nil && parent(c.g, t) == nil {
 		out = append(out, s.problem("spec.parentRef", "parent team %s not found", s.rel(teamKey(t.Namespace, *r))))
 	}
-	if cycle := cycleOf(c.g, t); cycle != nil {
-		out = append(out, cycleProblem(s, cycle))
+	if p := c.teamPlace(s, t); p.cycle != nil {
+		out = append(out, cycleProblem(s, p))
 	}
 	if l := t.Spec.Lead; l != nil && !isMember(t, l.Name) {
 		out = append(out, s.problem("spec.lead", "lead %q is not among spec.members", l.Name))

@@ -31,6 +31,8 @@ var kindWords = map[orgv1.Kind]string{
 type subject struct {
 	ref ObjectRef
 	obj metav1.Object // one of the five judged kinds, never a nil pointer
+	// place is a team's place in the hierarchy, once looked up.
+	place *place
 }
 
 // problem is what a check found wrong with a subject: the field at fault
@@ -50,11 +52,14 @@ func (s *subject) prefix() string {
 
 // rel names another object as the subject sees it: its quoted name, with the
 // namespace when it lies in another namespace.
-func (s *subject) rel(r ObjectRef) string {
+func (s *subject) rel(r ObjectRef) string { return string(s.appendRel(nil, r)) }
+
+// appendRel appends rel(r) to b.
+func (s *subject) appendRel(b []byte, r ObjectRef) []byte {
 	if r.Namespace == s.ref.Namespace {
-		return strconv.Quote(r.Name)
+		return strconv.AppendQuote(b, r.Name)
 	}
-	return strconv.Quote(r.Namespace + "/" + r.Name)
+	return strconv.AppendQuote(b, r.Namespace+"/"+r.Name)
 }
 
 func newSubject(kind orgv1.Kind, obj metav1.Object) *subject {
@@ -64,29 +69,35 @@ func newSubject(kind orgv1.Kind, obj metav1.Object) *subject {
 // subjects lists the judged objects of a namespace in finding order: by kind
 // (judgedKinds), then by name. Nil entries a Graph might return are skipped.
 func subjects(g Graph, ns string) []*subject {
-	var out []*subject
-	add := func(kind orgv1.Kind, obj metav1.Object) { out = append(out, newSubject(kind, obj)) }
-	for _, o := range g.Organizations(ns) {
+	orgs, teams, platforms := g.Organizations(ns), g.Teams(ns), g.Platforms(ns)
+	committees, matrices := g.SteeringCommittees(ns), g.ResponsibilityMatrices(ns)
+	all := make([]subject, 0, len(orgs)+len(teams)+len(platforms)+len(committees)+len(matrices))
+	out := make([]*subject, 0, cap(all))
+	add := func(kind orgv1.Kind, obj metav1.Object) {
+		all = append(all, subject{ref: ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}, obj: obj})
+		out = append(out, &all[len(all)-1])
+	}
+	for _, o := range orgs {
 		if o != nil {
 			add(orgv1.KindOrganization, o)
 		}
 	}
-	for _, o := range g.Teams(ns) {
+	for _, o := range teams {
 		if o != nil {
 			add(orgv1.KindTeam, o)
 		}
 	}
-	for _, o := range g.Platforms(ns) {
+	for _, o := range platforms {
 		if o != nil {
 			add(orgv1.KindPlatform, o)
 		}
 	}
-	for _, o := range g.SteeringCommittees(ns) {
+	for _, o := range committees {
 		if o != nil {
 			add(orgv1.KindSteeringCommittee, o)
 		}
 	}
-	for _, o := range g.ResponsibilityMatrices(ns) {
+	for _, o := range matrices {
 		if o != nil {
 			add(orgv1.KindResponsibilityMatrix, o)
 		}
@@ -95,33 +106,9 @@ func subjects(g Graph, ns string) []*subject {
 }
 
 // lookupSubject finds the object ref names; nil when it does not exist.
-// Organizations and matrices have no getter on Graph, so they are found in
-// their namespace's list.
 func lookupSubject(g Graph, ref ObjectRef) *subject {
-	var obj metav1.Object
-	switch ref.Kind {
-	case orgv1.KindOrganization:
-		obj = findByName(g.Organizations(ref.Namespace), ref.Name)
-	case orgv1.KindResponsibilityMatrix:
-		obj = findByName(g.ResponsibilityMatrices(ref.Namespace), ref.Name)
-	default:
-		obj = resolve(g, ref)
-	}
-	if obj == nil {
-		return nil
-	}
-	return newSubject(ref.Kind, obj)
-}
-
-func findByName[T interface {
-	comparable
-	metav1.Object
-}](l []T, name string) metav1.Object {
-	var zero T
-	for _, o := range l {
-		if o != zero && o.GetName() == name {
-			return o
-		}
+	if obj := resolve(g, ref); obj != nil {
+		return newSubject(ref.Kind, obj)
 	}
 	return nil
 }

@@ -114,6 +114,10 @@ func (o *overlay) GovernancePolicies(ns string) []*orgv1.GovernancePolicy {
 	return inNamespace(o, o.Graph.GovernancePolicies(ns), ns)
 }
 
+func (o *overlay) Organization(ns, name string) *orgv1.Organization {
+	return lookup(o, ns, name, o.Graph.Organization)
+}
+
 func (o *overlay) Team(ns, name string) *orgv1.Team { return lookup(o, ns, name, o.Graph.Team) }
 
 func (o *overlay) Platform(ns, name string) *orgv1.Platform {
@@ -122,6 +126,10 @@ func (o *overlay) Platform(ns, name string) *orgv1.Platform {
 
 func (o *overlay) SteeringCommittee(ns, name string) *orgv1.SteeringCommittee {
 	return lookup(o, ns, name, o.Graph.SteeringCommittee)
+}
+
+func (o *overlay) ResponsibilityMatrix(ns, name string) *orgv1.ResponsibilityMatrix {
+	return lookup(o, ns, name, o.Graph.ResponsibilityMatrix)
 }
 
 func (o *overlay) MatricesFor(ns, name string) []*orgv1.ResponsibilityMatrix {

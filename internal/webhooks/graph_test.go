@@ -107,9 +107,11 @@ func view(g policy.Graph, e *policy.Engine, objs []client.Object) map[string]any
 		put("EvaluateNamespace/"+ns, e.EvaluateNamespace(g, ns, now))
 		for _, o := range append(slices.Clone(objs), builders.MakeTeam("ghost", "").Obj()) {
 			n := o.GetName()
+			put("Organization/"+ns+"/"+n, g.Organization(ns, n))
 			put("Team/"+ns+"/"+n, g.Team(ns, n))
 			put("Platform/"+ns+"/"+n, g.Platform(ns, n))
 			put("SteeringCommittee/"+ns+"/"+n, g.SteeringCommittee(ns, n))
+			put("ResponsibilityMatrix/"+ns+"/"+n, g.ResponsibilityMatrix(ns, n))
 			put("MatricesFor/"+ns+"/"+n, g.MatricesFor(ns, n))
 			put("PlatformsGovernedBy/"+ns+"/"+n, g.PlatformsGovernedBy(ns, n))
 			put("PlatformsReferencing/"+ns+"/"+n, g.PlatformsReferencing(ns, n))
