@@ -56,7 +56,7 @@ type Node struct {
 	Violations int
 	// Missing is set for an object that is referenced but not declared.
 	Missing bool
-	// Unit is a declared team's unit for the inferred model (policy.UnitOf);
+	// Unit is a declared team's unit for the inferred model (policy.UnitsOf);
 	// nil for other nodes.
 	Unit *policy.Unit
 	// Martech is the inferred martech model when the team is its
@@ -103,6 +103,7 @@ func Build(g policy.Graph, violations Violations, martech MartechTeams) *Chart {
 	b := &builder{g: g, violations: violations, chart: &Chart{}, namespaces: map[string]*Namespace{}, nodes: map[string]*Node{}}
 	// Declared objects first, so that a reference to one that is declared
 	// later never draws it as missing.
+	unitOf := policy.UnitsOf(g)
 	for _, ns := range g.Namespaces() {
 		n := b.namespace(ns)
 		for _, o := range g.Organizations(ns) {
@@ -111,7 +112,7 @@ func Build(g policy.Graph, violations Violations, martech MartechTeams) *Chart {
 		}
 		for _, t := range g.Teams(ns) {
 			n := b.add(orgv1.KindTeam, t, t.Spec.DisplayName, fmt.Sprintf("Team · %s · %s", t.Spec.Function, t.Spec.Type))
-			u := policy.UnitOf(g, t)
+			u := unitOf(t)
 			n.Unit, n.Martech = &u, martech[n.Ref]
 		}
 		for _, p := range g.Platforms(ns) {

@@ -78,7 +78,7 @@
 //
 // A namespace's roll-up (NamespaceResult) holds the organization model its
 // structure shows, with a one-sentence reason and the units' evidence
-// (inferModel and UnitOf state the rule), and the martech model its martech
+// (inferModel and UnitsOf state the rule), and the martech model its martech
 // team shows, with the team and a reason (inferMartech). An Organization's
 // result holds the phase of its spec.transition (evalCtx.transition); a
 // planned one falls due at its deadline, which RequeueAt announces, as it

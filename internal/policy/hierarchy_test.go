@@ -129,7 +129,7 @@ func TestDeepChain(t *testing.T) {
 	if fs := newEngine(t).EvaluateNamespace(g, ns, now).Findings(); len(fs) != 0 {
 		t.Errorf("findings on a chain: %v", fs[0])
 	}
-	got := UnitOf(g, g.Team(ns, "team-99999"))
+	got := UnitsOf(g)(g.Team(ns, "team-99999"))
 	if diff := cmp.Diff(Unit{Head: teamRef("team-0"), Type: orgv1.UnitBusinessUnit}, got); diff != "" {
 		t.Errorf("unit of the deepest team (-want +got):\n%s", diff)
 	}

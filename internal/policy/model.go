@@ -37,14 +37,17 @@ func relName(ns string, r ObjectRef) string {
 	return r.Namespace + "/" + r.Name
 }
 
-// UnitOf is the unit t belongs to: walking up its solid parentRef line
-// from t itself (stopping at a parent that does not resolve and at a
-// repeat), the nearest BusinessUnit; if there is none, the nearest
-// CenterOfExcellence; if neither, the central unit. A CenterOfExcellence
-// inside a BusinessUnit therefore belongs to that BusinessUnit.
-func UnitOf(g Graph, t *orgv1.Team) Unit { return newHierarchy(g).unit(t) }
+// UnitsOf returns the function that tells which unit a team of g belongs
+// to: walking up its solid parentRef line from the team itself (stopping at
+// a parent that does not resolve and at a repeat), the nearest
+// BusinessUnit; if there is none, the nearest CenterOfExcellence; if
+// neither, the central unit. A CenterOfExcellence inside a BusinessUnit
+// therefore belongs to that BusinessUnit. Every call of the one function
+// shares the hierarchy's places, so asking of every team walks the teams
+// once, however deep the chains.
+func UnitsOf(g Graph) (unitOf func(*orgv1.Team) Unit) { return newHierarchy(g).unit }
 
-// unit is UnitOf over the hierarchy's places.
+// unit is UnitsOf over the hierarchy's places.
 func (h *hierarchy) unit(t *orgv1.Team) Unit {
 	p := h.place(t)
 	if bu := p.nearest[markBusinessUnit]; bu != nil {
@@ -119,7 +122,7 @@ type tally struct {
 //
 //	Only platforms whose ownerRef resolves to a team that has not expired
 //	count. Each owning team, and each team in such a platform's
-//	operatorRefs that resolves, belongs to one unit (UnitOf). "A BU" is a
+//	operatorRefs that resolves, belongs to one unit (UnitsOf). "A BU" is a
 //	unit of type BusinessUnit; every other unit is central-side. The
 //	first that holds:
 //	  Unknown      no platform counts;
