@@ -31,6 +31,7 @@ import (
 	"github.com/orgplane/orgplane/internal/cachetrim"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/version"
+	"github.com/orgplane/orgplane/internal/watchscope"
 	"github.com/orgplane/orgplane/internal/webhooks"
 )
 
@@ -58,6 +59,7 @@ type options struct {
 	enableWebhooks          bool
 	webhookPort             int
 	webhookCertPath         string
+	watchNamespaces         string
 	zap                     zap.Options
 }
 
@@ -76,6 +78,7 @@ func (o *options) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhook (needs a serving certificate; see docs/webhook.md).")
 	fs.IntVar(&o.webhookPort, "webhook-port", 9443, "The port the webhook server listens on.")
 	fs.StringVar(&o.webhookCertPath, "webhook-cert-path", "", "The directory holding the webhook server's tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs).")
+	fs.StringVar(&o.watchNamespaces, "watch-namespaces", "", "Comma-separated namespaces to watch; default: all. Objects elsewhere are not read, and references to them are reported as not found (docs/security.md; the RBAC of config/namespaced).")
 	o.zap.BindFlags(fs)
 }
 
@@ -91,7 +94,12 @@ func main() {
 	v := version.Get()
 	setupLog.Info("orgplane manager", "version", v.Version, "revision", v.Revision, "go", v.GoVersion, "platform", v.Platform)
 
-	mgr, err := ctrl.NewManager(restConfig(opts), managerOptions(opts))
+	mo, err := managerOptions(opts)
+	if err != nil {
+		setupLog.Error(err, "invalid flags")
+		os.Exit(1)
+	}
+	mgr, err := ctrl.NewManager(restConfig(opts), mo)
 	if err != nil {
 		setupLog.Error(err, "unable to create manager")
 		os.Exit(1)
@@ -116,8 +124,9 @@ func restConfig(opts options) *rest.Config {
 	return cfg
 }
 
-// managerOptions are the manager's servers and leader election.
-func managerOptions(opts options) ctrl.Options {
+// managerOptions are the manager's servers, leader election and the
+// namespaces its cache and client are confined to.
+func managerOptions(opts options) (ctrl.Options, error) {
 	metrics := metricsserver.Options{BindAddress: opts.metricsAddr, SecureServing: opts.secureMetrics}
 	if opts.secureMetrics {
 		metrics.FilterProvider = filters.WithAuthenticationAndAuthorization
@@ -125,9 +134,16 @@ func managerOptions(opts options) ctrl.Options {
 	if !opts.enableHTTP2 {
 		metrics.TLSOpts = []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }}
 	}
+	namespaces, err := watchscope.Parse(opts.watchNamespaces)
+	if err != nil {
+		return ctrl.Options{}, err
+	}
+	// No managedFields in the cache.
+	cacheOpts, newClient := watchscope.Options(cachetrim.Options(), namespaces)
 	return ctrl.Options{
 		Scheme:                  scheme,
-		Cache:                   cachetrim.Options(), // no managedFields in the cache
+		Cache:                   cacheOpts,
+		NewClient:               newClient,
 		Metrics:                 metrics,
 		HealthProbeBindAddress:  opts.probeAddr,
 		WebhookServer:           webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertPath, TLSOpts: metrics.TLSOpts}),
@@ -137,7 +153,7 @@ func managerOptions(opts options) ctrl.Options {
 		// main returns right after the manager stops, so a successor need
 		// not wait out the lease.
 		LeaderElectionReleaseOnCancel: true,
-	}
+	}, nil
 }
 
 // setupIndexes registers the field indexes that the reconcilers' fan-out
