@@ -73,11 +73,12 @@ type outcome struct {
 // parallel (each in a namespace of its own).
 func TestHostile(t *testing.T) {
 	a := newAPI(t)
-	cases := hostileCases(sizesFor(os.Getenv("CHAOS") != ""))
+	sz := sizesFor(os.Getenv("CHAOS") != "")
+	cases := hostileCases(sz)
 	outcomes := make([]outcome, len(cases))
 	t.Cleanup(func() {
 		if path := os.Getenv("HOSTILE_REPORT"); path != "" && !t.Failed() {
-			if err := writeReport(path, cases, outcomes); err != nil {
+			if err := writeReport(path, sz, cases, outcomes); err != nil {
 				t.Error(err)
 			}
 		}
@@ -400,10 +401,10 @@ const (
 
 // writeReport rewrites the hostile section of path (appending it when the
 // file has none) with the table of cases and outcomes.
-func writeReport(path string, cases []hostileCase, outcomes []outcome) error {
+func writeReport(path string, sz sizes, cases []hostileCase, outcomes []outcome) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n## Hostile input\n\n", beginMarker)
-	fmt.Fprintf(&b, "Written by `make chaos` (test/hostile, full sizes). %d cases, each applied to a real kube-apiserver with the admission webhook and the controller running, and checked offline with `kubectl org check`. Every case below passed: the apiserver rejected it naming the field, or admitted it and the controller reported the finding in status; check exited 2 naming the file and line, or reported the same findings. A *gap* is input the apiserver rejects that check judges without rejecting (check carries no copy of the CRDs' enums, bounds and patterns). Times are wall-clock on the shared 2-core machine.\n\n", len(cases))
+	fmt.Fprintf(&b, "Written by `make chaos` (test/hostile; this run: a %d-deep chain, a %d-team cycle, %d teams under one parent). %d cases, each applied to a real kube-apiserver with the admission webhook and the controller running, and checked offline with `kubectl org check`. Every case below passed: the apiserver rejected it naming the field, or admitted it and the controller reported the finding in status; check exited 2 naming the file and line, or reported the same findings. A *gap* is input the apiserver rejects that check judges without rejecting (check carries no copy of the CRDs' enums, bounds and patterns). Times are wall-clock on the shared 2-core machine.\n\n", sz.chain, sz.cycle, sz.fanOut, len(cases))
 	b.WriteString("| # | case | apiserver | time | kubectl org check | time |\n|---|---|---|---|---|---|\n")
 	for i, c := range cases {
 		o := outcomes[i]
