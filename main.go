@@ -60,6 +60,7 @@ type options struct {
 	webhookPort             int
 	webhookCertPath         string
 	watchNamespaces         string
+	namespaces              []string // watchNamespaces, parsed
 	zap                     zap.Options
 }
 
@@ -94,12 +95,12 @@ func main() {
 	v := version.Get()
 	setupLog.Info("orgplane manager", "version", v.Version, "revision", v.Revision, "go", v.GoVersion, "platform", v.Platform)
 
-	mo, err := managerOptions(opts)
-	if err != nil {
+	var err error
+	if opts.namespaces, err = watchscope.Parse(opts.watchNamespaces); err != nil {
 		setupLog.Error(err, "invalid flags")
 		os.Exit(1)
 	}
-	mgr, err := ctrl.NewManager(restConfig(opts), mo)
+	mgr, err := ctrl.NewManager(restConfig(opts), managerOptions(opts))
 	if err != nil {
 		setupLog.Error(err, "unable to create manager")
 		os.Exit(1)
@@ -126,7 +127,7 @@ func restConfig(opts options) *rest.Config {
 
 // managerOptions are the manager's servers, leader election and the
 // namespaces its cache and client are confined to.
-func managerOptions(opts options) (ctrl.Options, error) {
+func managerOptions(opts options) ctrl.Options {
 	metrics := metricsserver.Options{BindAddress: opts.metricsAddr, SecureServing: opts.secureMetrics}
 	if opts.secureMetrics {
 		metrics.FilterProvider = filters.WithAuthenticationAndAuthorization
@@ -134,12 +135,8 @@ func managerOptions(opts options) (ctrl.Options, error) {
 	if !opts.enableHTTP2 {
 		metrics.TLSOpts = []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }}
 	}
-	namespaces, err := watchscope.Parse(opts.watchNamespaces)
-	if err != nil {
-		return ctrl.Options{}, err
-	}
 	// No managedFields in the cache.
-	cacheOpts, newClient := watchscope.Options(cachetrim.Options(), namespaces)
+	cacheOpts, newClient := watchscope.Options(cachetrim.Options(), opts.namespaces)
 	return ctrl.Options{
 		Scheme:                  scheme,
 		Cache:                   cacheOpts,
@@ -153,7 +150,7 @@ func managerOptions(opts options) (ctrl.Options, error) {
 		// main returns right after the manager stops, so a successor need
 		// not wait out the lease.
 		LeaderElectionReleaseOnCancel: true,
-	}, nil
+	}
 }
 
 // setupIndexes registers the field indexes that the reconcilers' fan-out
@@ -173,7 +170,7 @@ func setupWebhooks(mgr ctrl.Manager, opts *options) {
 	}
 	engine, err := policy.NewEngine(policy.Options{})
 	if err == nil {
-		err = webhooks.SetupWebhooks(mgr, engine)
+		err = webhooks.SetupWebhooks(mgr, engine, opts.namespaces)
 	}
 	if err != nil {
 		setupLog.Error(err, "unable to set up webhooks")

@@ -20,7 +20,6 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 )
 
 // Parse reads the comma-separated namespaces of --watch-namespaces, sorted
@@ -63,34 +62,52 @@ func Options(opts cache.Options, namespaces []string) (cache.Options, client.New
 
 // Client is c, whose reads in a namespace outside namespaces find nothing.
 func Client(c client.Client, namespaces []string) client.Client {
-	return &scoped{Client: c, namespaces: namespaces}
+	return &scopedClient{Client: c, reader: scopedReader{c, namespaces}}
 }
 
-type scoped struct {
+// Reader is r, whose reads in a namespace outside namespaces find nothing;
+// without namespaces, r itself.
+func Reader(r client.Reader, namespaces []string) client.Reader {
+	if len(namespaces) == 0 {
+		return r
+	}
+	return scopedReader{r, namespaces}
+}
+
+type scopedClient struct {
 	client.Client
+	reader scopedReader
+}
+
+func (s *scopedClient) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	return s.reader.Get(ctx, key, obj, opts...)
+}
+
+func (s *scopedClient) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
+	return s.reader.List(ctx, list, opts...)
+}
+
+type scopedReader struct {
+	client.Reader
 	namespaces []string
 }
 
-func (s *scoped) outside(ns string) bool {
+func (s scopedReader) outside(ns string) bool {
 	return ns != "" && !slices.Contains(s.namespaces, ns)
 }
 
-func (s *scoped) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+func (s scopedReader) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
 	if s.outside(key.Namespace) {
-		gvk, err := apiutil.GVKForObject(obj, s.Scheme())
-		if err != nil {
-			return err
-		}
-		return apierrors.NewNotFound(schema.GroupResource{Group: gvk.Group, Resource: gvk.Kind}, key.Namespace+"/"+key.Name)
+		return apierrors.NewNotFound(schema.GroupResource{}, key.String())
 	}
-	return s.Client.Get(ctx, key, obj, opts...)
+	return s.Reader.Get(ctx, key, obj, opts...)
 }
 
-func (s *scoped) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
+func (s scopedReader) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
 	var o client.ListOptions
 	o.ApplyOptions(opts)
 	if s.outside(o.Namespace) {
 		return meta.SetList(list, nil)
 	}
-	return s.Client.List(ctx, list, opts...)
+	return s.Reader.List(ctx, list, opts...)
 }

@@ -70,6 +70,12 @@ func TestClient(t *testing.T) {
 	if err := c.Get(t.Context(), client.ObjectKey{Namespace: "other", Name: "out"}, &orgv1.Team{}); !apierrors.IsNotFound(err) {
 		t.Errorf("get outside: %v, want not found", err)
 	}
+	if r := Reader(c, nil); r != c {
+		t.Errorf("Reader without namespaces wraps its reader")
+	}
+	if err := Reader(c, []string{"elsewhere"}).Get(t.Context(), client.ObjectKey{Namespace: "watched", Name: "in"}, &orgv1.Team{}); !apierrors.IsNotFound(err) {
+		t.Errorf("Reader: get outside its namespaces: %v, want not found", err)
+	}
 	for ns, want := range map[string]int{"watched": 1, "other": 0} {
 		var l orgv1.TeamList
 		if err := c.List(t.Context(), &l, client.InNamespace(ns)); err != nil || len(l.Items) != want {

@@ -143,7 +143,7 @@ func (e *Env) StartManager(ctx context.Context, opts ...ManagerOption) (*Manager
 		return nil, err
 	}
 	m.Manager, m.MetricsURL = mgr, metricsURL
-	if err := e.setup(ctx, mgr, o.reconcilers); err != nil {
+	if err := e.setup(ctx, mgr, o); err != nil {
 		return nil, err
 	}
 	ctx, m.cancel = context.WithCancel(ctx)
@@ -203,14 +203,15 @@ func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, er
 // setup registers what main's setupIndexes, setupWebhooks and
 // setupReconcilers register: the webhooks judge with the reconcilers'
 // engine.
-func (e *Env) setup(ctx context.Context, mgr ctrl.Manager, opts controllers.Options) error {
+func (e *Env) setup(ctx context.Context, mgr ctrl.Manager, o managerOptions) error {
+	opts := o.reconcilers
 	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
 	if e.webhooks {
 		engine, err := policy.NewEngine(policy.Options{})
 		if err == nil {
-			err = webhooks.SetupWebhooks(mgr, engine)
+			err = webhooks.SetupWebhooks(mgr, engine, o.namespaces)
 		}
 		if err != nil {
 			return err
