@@ -77,7 +77,7 @@ func TestHostile(t *testing.T) {
 	cases := hostileCases(sz)
 	outcomes := make([]outcome, len(cases))
 	t.Cleanup(func() {
-		if path := os.Getenv("HOSTILE_REPORT"); path != "" && !t.Failed() {
+		if path := os.Getenv("HOSTILE_REPORT"); path != "" {
 			if err := writeReport(path, sz, cases, outcomes); err != nil {
 				t.Error(err)
 			}
@@ -87,6 +87,17 @@ func TestHostile(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
+			// A failure is recorded too: the report tells what was tried.
+			t.Cleanup(func() {
+				if t.Failed() {
+					o := &outcomes[i]
+					if o.api == "" {
+						o.api = "**failed** (see the test log)"
+					} else {
+						o.check = "**failed** (see the test log)"
+					}
+				}
+			})
 			ns := env.Namespace(t, "hostile-")
 			docs := c.docs(ns)
 			start := time.Now()
@@ -404,7 +415,14 @@ const (
 func writeReport(path string, sz sizes, cases []hostileCase, outcomes []outcome) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n## Hostile input\n\n", beginMarker)
-	fmt.Fprintf(&b, "Written by `make chaos` (test/hostile; this run: a %d-deep chain, a %d-team cycle, %d teams under one parent). %d cases, each applied to a real kube-apiserver with the admission webhook and the controller running, and checked offline with `kubectl org check`. Every case below passed: the apiserver rejected it naming the field, or admitted it and the controller reported the finding in status; check exited 2 naming the file and line, or reported the same findings. A *gap* is input the apiserver rejects that check judges without rejecting (check carries no copy of the CRDs' enums, bounds and patterns). Times are wall-clock on the shared 2-core machine.\n\n", sz.chain, sz.cycle, sz.fanOut, len(cases))
+	fmt.Fprintf(&b, "Written by `make chaos` (test/hostile; this run: a %d-deep chain, a %d-team cycle, %d teams under one parent). %d cases, each applied to a real kube-apiserver with the admission webhook and the controller running, and checked offline with `kubectl org check`. A case passes when the apiserver rejected it naming the field, or admitted it and the controller reported the finding in status; check exited 2 naming the file and line, or reported the same findings. A *gap* is input the apiserver rejects that check judges without rejecting (check carries no copy of the CRDs' enums, bounds and patterns). Times are wall-clock on the shared 2-core machine.\n\n", sz.chain, sz.cycle, sz.fanOut, len(cases))
+	failed := 0
+	for _, o := range outcomes {
+		if strings.Contains(o.api+o.check, "**failed**") {
+			failed++
+		}
+	}
+	fmt.Fprintf(&b, "**%d of %d cases passed.**\n\n", len(cases)-failed, len(cases))
 	b.WriteString("| # | case | apiserver | time | kubectl org check | time |\n|---|---|---|---|---|---|\n")
 	for i, c := range cases {
 		o := outcomes[i]
