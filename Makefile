@@ -176,10 +176,17 @@ release: helm ## Write a release into dist/ for VERSION=vX.Y.Z: image archive, i
 FUZZTIME ?= 60s
 
 .PHONY: fuzz
-fuzz: ## Fuzz the policy engine, its fan-out and the manifest reader for FUZZTIME each (default 60s); seeds live in testdata/fuzz, and go test replays them.
+fuzz: ## Fuzz the policy engine, its fan-out, the manifest reader and the admission webhook's decoding for FUZZTIME each (default 60s); seeds live in testdata/fuzz, and go test replays them.
 	go test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/policy/
 	go test -run '^$$' -fuzz '^FuzzImpact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/policy/
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/manifest/
+	go test -run '^$$' -fuzz '^FuzzAdmissionReview$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/webhooks/
+
+##@ Reliability
+
+.PHONY: chaos
+chaos: envtest ## Run the reliability scenarios at full size (CHAOS=1) and write their figures into docs/reliability.md.
+	CHAOS=1 HOSTILE_REPORT=$(CURDIR)/docs/reliability.md KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -count=1 -timeout 90m -run '^TestHostile$$' ./test/hostile/
 
 ##@ Benchmarks
 

@@ -31,6 +31,7 @@ import (
 	"github.com/orgplane/orgplane/internal/cachetrim"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/version"
+	"github.com/orgplane/orgplane/internal/watchscope"
 	"github.com/orgplane/orgplane/internal/webhooks"
 )
 
@@ -58,6 +59,8 @@ type options struct {
 	enableWebhooks          bool
 	webhookPort             int
 	webhookCertPath         string
+	watchNamespaces         string
+	namespaces              []string // watchNamespaces, parsed
 	zap                     zap.Options
 }
 
@@ -76,6 +79,7 @@ func (o *options) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhook (needs a serving certificate; see docs/webhook.md).")
 	fs.IntVar(&o.webhookPort, "webhook-port", 9443, "The port the webhook server listens on.")
 	fs.StringVar(&o.webhookCertPath, "webhook-cert-path", "", "The directory holding the webhook server's tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs).")
+	fs.StringVar(&o.watchNamespaces, "watch-namespaces", "", "Comma-separated namespaces to watch; default: all. Objects elsewhere are not read, and references to them are reported as not found (docs/security.md; the RBAC of config/namespaced).")
 	o.zap.BindFlags(fs)
 }
 
@@ -91,6 +95,11 @@ func main() {
 	v := version.Get()
 	setupLog.Info("orgplane manager", "version", v.Version, "revision", v.Revision, "go", v.GoVersion, "platform", v.Platform)
 
+	var err error
+	if opts.namespaces, err = watchscope.Parse(opts.watchNamespaces); err != nil {
+		setupLog.Error(err, "invalid flags")
+		os.Exit(1)
+	}
 	mgr, err := ctrl.NewManager(restConfig(opts), managerOptions(opts))
 	if err != nil {
 		setupLog.Error(err, "unable to create manager")
@@ -116,7 +125,8 @@ func restConfig(opts options) *rest.Config {
 	return cfg
 }
 
-// managerOptions are the manager's servers and leader election.
+// managerOptions are the manager's servers, leader election and the
+// namespaces its cache and client are confined to.
 func managerOptions(opts options) ctrl.Options {
 	metrics := metricsserver.Options{BindAddress: opts.metricsAddr, SecureServing: opts.secureMetrics}
 	if opts.secureMetrics {
@@ -125,9 +135,12 @@ func managerOptions(opts options) ctrl.Options {
 	if !opts.enableHTTP2 {
 		metrics.TLSOpts = []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }}
 	}
+	// No managedFields in the cache.
+	cacheOpts, newClient := watchscope.Options(cachetrim.Options(), opts.namespaces)
 	return ctrl.Options{
 		Scheme:                  scheme,
-		Cache:                   cachetrim.Options(), // no managedFields in the cache
+		Cache:                   cacheOpts,
+		NewClient:               newClient,
 		Metrics:                 metrics,
 		HealthProbeBindAddress:  opts.probeAddr,
 		WebhookServer:           webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertPath, TLSOpts: metrics.TLSOpts}),
@@ -157,7 +170,7 @@ func setupWebhooks(mgr ctrl.Manager, opts *options) {
 	}
 	engine, err := policy.NewEngine(policy.Options{})
 	if err == nil {
-		err = webhooks.SetupWebhooks(mgr, engine)
+		err = webhooks.SetupWebhooks(mgr, engine, opts.namespaces)
 	}
 	if err != nil {
 		setupLog.Error(err, "unable to set up webhooks")

@@ -26,7 +26,7 @@ var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // fixture is the samples in namespace "acme", plus objects of namespace
 // "other" that reference them across namespaces (so that MatricesFor and
 // PlatformsGovernedBy span namespaces).
-func fixture(t *testing.T) []client.Object {
+func fixture(t testing.TB) []client.Object {
 	t.Helper()
 	scheme := runtime.NewScheme()
 	if err := orgv1.AddToScheme(scheme); err != nil {
@@ -133,7 +133,7 @@ func diff(t *testing.T, what string, got, want map[string]any) {
 	}
 }
 
-func newEngine(t *testing.T) *policy.Engine {
+func newEngine(t testing.TB) *policy.Engine {
 	t.Helper()
 	e, err := policy.NewEngine(policy.Options{})
 	if err != nil {

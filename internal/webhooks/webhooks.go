@@ -43,6 +43,7 @@ import (
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/watchscope"
 )
 
 // One validating webhook per kind: controller-runtime serves each kind on
@@ -72,8 +73,10 @@ const (
 // SetupWebhooks registers the validating webhook of every orgplane kind with
 // the manager's webhook server. The manager must have the field index of
 // cachegraph.SetupIndexes. engine may be nil (a new one is made); pass the
-// reconcilers' engine to share its compiled CEL programs.
-func SetupWebhooks(mgr ctrl.Manager, engine *policy.Engine) error {
+// reconcilers' engine to share its compiled CEL programs. watchNamespaces
+// (--watch-namespaces; nil for all) confines the live lookups as the
+// manager's cache is confined.
+func SetupWebhooks(mgr ctrl.Manager, engine *policy.Engine, watchNamespaces []string) error {
 	if engine == nil {
 		e, err := policy.NewEngine(policy.Options{})
 		if err != nil {
@@ -81,7 +84,7 @@ func SetupWebhooks(mgr ctrl.Manager, engine *policy.Engine) error {
 		}
 		engine = e
 	}
-	a := &admitter{cache: mgr.GetClient(), live: mgr.GetAPIReader(), engine: engine, now: time.Now}
+	a := &admitter{cache: mgr.GetClient(), live: watchscope.Reader(mgr.GetAPIReader(), watchNamespaces), engine: engine, now: time.Now}
 	return errors.Join(
 		register[orgv1.Organization](mgr, a, orgv1.KindOrganization),
 		register[orgv1.Team](mgr, a, orgv1.KindTeam),

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
@@ -27,6 +28,7 @@ import (
 	"github.com/orgplane/orgplane/internal/policy"
 	openreportsv1alpha1 "github.com/orgplane/orgplane/internal/policyreport/api/openreports/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
+	"github.com/orgplane/orgplane/internal/watchscope"
 	"github.com/orgplane/orgplane/internal/webhooks"
 )
 
@@ -59,6 +61,8 @@ type managerOptions struct {
 	burst         int
 	secureMetrics bool
 	logger        *logr.Logger
+	namespaces    []string
+	config        *rest.Config
 }
 
 // WithConcurrency sets the workers per kind (--concurrency); 2 unless set.
@@ -86,6 +90,19 @@ func WithClientLimits(qps float32, burst int) ManagerOption {
 // manager serves no metrics.
 func WithSecureMetrics() ManagerOption {
 	return func(o *managerOptions) { o.secureMetrics = true }
+}
+
+// WithWatchNamespaces confines the manager to namespaces
+// (--watch-namespaces).
+func WithWatchNamespaces(namespaces ...string) ManagerOption {
+	return func(o *managerOptions) { o.namespaces = namespaces }
+}
+
+// WithConfig makes the manager talk to the apiserver with cfg (a user of
+// Env.AddUser, authorized only by the RBAC a test installed) instead of
+// the administrator's.
+func WithConfig(cfg *rest.Config) ManagerOption {
+	return func(o *managerOptions) { o.config = cfg }
 }
 
 func withLogger(l logr.Logger) ManagerOption {
@@ -126,7 +143,7 @@ func (e *Env) StartManager(ctx context.Context, opts ...ManagerOption) (*Manager
 		return nil, err
 	}
 	m.Manager, m.MetricsURL = mgr, metricsURL
-	if err := e.setup(ctx, mgr, o.reconcilers); err != nil {
+	if err := e.setup(ctx, mgr, o); err != nil {
 		return nil, err
 	}
 	ctx, m.cancel = context.WithCancel(ctx)
@@ -143,14 +160,16 @@ func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, er
 	if err := errors.Join(clientgoscheme.AddToScheme(scheme), orgv1.AddToScheme(scheme)); err != nil {
 		return nil, "", err
 	}
-	cfg := rest.CopyConfig(e.Config)
+	cfg := rest.CopyConfig(cmp.Or(o.config, e.Config))
 	cfg.WrapTransport = m.countWrites
 	if o.qps != 0 {
 		cfg.QPS, cfg.Burst = o.qps, o.burst
 	}
+	cacheOpts, newClient := watchscope.Options(cachetrim.Options(), o.namespaces)
 	opts := ctrl.Options{
 		Scheme:                 scheme,
-		Cache:                  cachetrim.Options(),
+		Cache:                  cacheOpts,
+		NewClient:              newClient,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		// A process may start several managers, each with the same
@@ -184,14 +203,15 @@ func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, er
 // setup registers what main's setupIndexes, setupWebhooks and
 // setupReconcilers register: the webhooks judge with the reconcilers'
 // engine.
-func (e *Env) setup(ctx context.Context, mgr ctrl.Manager, opts controllers.Options) error {
+func (e *Env) setup(ctx context.Context, mgr ctrl.Manager, o managerOptions) error {
+	opts := o.reconcilers
 	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
 	if e.webhooks {
 		engine, err := policy.NewEngine(policy.Options{})
 		if err == nil {
-			err = webhooks.SetupWebhooks(mgr, engine)
+			err = webhooks.SetupWebhooks(mgr, engine, o.namespaces)
 		}
 		if err != nil {
 			return err
