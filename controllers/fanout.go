@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/types"
@@ -42,7 +43,18 @@ type fanout struct {
 type sink struct {
 	queue    workqueue.TypedRateLimitingInterface[reconcile.Request]
 	requests func(policy.Impact) []reconcile.Request
+	// coalesce, when set, delays the requests by that long; a request
+	// already waiting keeps its earlier time, so a burst of changes (an org
+	// being applied) costs one reconcile per window instead of one per
+	// change.
+	coalesce time.Duration
 }
+
+// namespaceWide is the window of the reconcilers that evaluate a whole
+// namespace (Organization, GovernancePolicy, the policy reports): during a
+// bulk apply every change concerns them, and each evaluation and status
+// write costs what the namespace holds. Measured in docs/performance.md.
+const namespaceWide = time.Second
 
 func newFanout(c cache.Cache, reader client.Reader, log logr.Logger) *fanout {
 	return &fanout{cache: c, reader: reader, log: log, synced: make(chan struct{})}
@@ -51,11 +63,12 @@ func newFanout(c cache.Cache, reader client.Reader, log logr.Logger) *fanout {
 // source is the source of one reconciler's requests. Every source is made
 // before the manager starts, and the fan-out watches once all have started,
 // so that no reconciler misses the objects listed first.
-func (f *fanout) source(requests func(policy.Impact) []reconcile.Request) source.Source {
+// coalesce delays its requests as sink.coalesce says.
+func (f *fanout) source(requests func(policy.Impact) []reconcile.Request, coalesce time.Duration) source.Source {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.expected++
-	return &fanoutSource{f: f, requests: requests}
+	return &fanoutSource{f: f, requests: requests, coalesce: coalesce}
 }
 
 // fanoutSource is a source.SyncingSource: its controller starts its workers
@@ -63,13 +76,14 @@ func (f *fanout) source(requests func(policy.Impact) []reconcile.Request) source
 type fanoutSource struct {
 	f        *fanout
 	requests func(policy.Impact) []reconcile.Request
+	coalesce time.Duration
 }
 
 func (s *fanoutSource) Start(ctx context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request]) error {
 	f := s.f
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.sinks = append(f.sinks, sink{queue: q, requests: s.requests})
+	f.sinks = append(f.sinks, sink{queue: q, requests: s.requests, coalesce: s.coalesce})
 	if len(f.sinks) == f.expected {
 		go f.watch(ctx)
 	}
@@ -134,7 +148,11 @@ func (f *fanout) changed(ctx context.Context, old, obj any) {
 	}
 	for _, s := range f.sinks {
 		for _, r := range s.requests(impact) {
-			s.queue.Add(r)
+			if s.coalesce > 0 {
+				s.queue.AddAfter(r, s.coalesce)
+			} else {
+				s.queue.Add(r)
+			}
 		}
 	}
 }

@@ -89,7 +89,11 @@ func register[T any, P interface {
 			// One malformed object must never take the controller down.
 			RecoverPanic: ptr.To(true),
 		})
-	return b.WatchesRawSource(f.source(objectsOf(kind))).Complete(&statusReconciler[T, P]{
+	var coalesce time.Duration
+	if kind == orgv1.KindOrganization || kind == orgv1.KindGovernancePolicy {
+		coalesce = namespaceWide
+	}
+	return b.WatchesRawSource(f.source(objectsOf(kind), coalesce)).Complete(&statusReconciler[T, P]{
 		client:   mgr.GetClient(),
 		kind:     kind,
 		evaluate: evaluate,

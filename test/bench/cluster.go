@@ -42,6 +42,7 @@ type clusterResult struct {
 	// BulkLag from the last create to the last status write.
 	BulkCreate, BulkLag   time.Duration
 	BulkWrites, BulkMax   int
+	BulkMostWritten       string
 	IdleRSS, RSS, PeakRSS int64
 }
 
@@ -175,10 +176,10 @@ func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, or
 	}
 	s, err := t.converged(ctx, len(objs), quiet, start.Add(r.timeout))
 	if err != nil {
-		return fmt.Errorf("bulk apply: %w; manager: %w", err, p.exited())
+		return errors.Join(fmt.Errorf("bulk apply: %w", err), p.exited())
 	}
 	res.BulkLag = max(s.lastWrite.Sub(s.lastCreate), 0)
-	res.BulkWrites, res.BulkMax = s.writes, s.maxPerObject
+	res.BulkWrites, res.BulkMax, res.BulkMostWritten = s.writes, s.maxPerObject, s.mostWritten
 	return nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 // goBenchmarks are the engine's and check's benchmarks that the targets
@@ -32,7 +34,7 @@ func runGoBenchmarks(benchtime string, log io.Writer) (map[string]benchResult, e
 	out := map[string]benchResult{}
 	for _, pkg := range []string{"./internal/policy/", "./internal/check/"} {
 		cmd := exec.Command("go", "test", "-run", "^$", "-bench", goBenchmarks[pkg], "-benchmem", "-benchtime", benchtime, "-timeout", "30m", pkg)
-		cmd.Stderr = os.Stderr
+		cmd.Dir, cmd.Stderr = repo.Root(), os.Stderr
 		stdout, err := cmd.Output()
 		_, _ = log.Write(stdout)
 		if err != nil {

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/orgplane/orgplane/internal/testing/docsection"
+	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 const (
@@ -118,8 +119,8 @@ func (c config) run(ctx context.Context) error {
 // size, the largest last; a size that fails is left out of r.
 func (c config) inCluster(ctx context.Context, dir string, r *results) error {
 	manager := filepath.Join(dir, "manager")
-	if out, err := exec.Command("go", "build", "-o", manager, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build the manager: %w\n%s", err, out)
+	if err := build(manager, "."); err != nil {
+		return err
 	}
 	run := clusterRun{manager: manager, flags: c.managerFlags, seed: c.seed, timeout: c.timeout}
 	var errs error
@@ -147,14 +148,14 @@ type Timing struct {
 // checkBySize runs test/peer once at each size and collects its timings.
 func checkBySize(dir string, sizes []int, seed uint64) ([]Timing, error) {
 	peer := filepath.Join(dir, "peer")
-	if out, err := exec.Command("go", "build", "-o", peer, "./test/peer").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("go build ./test/peer: %w\n%s", err, out)
+	if err := build(peer, "./test/peer"); err != nil {
+		return nil, err
 	}
 	var all []Timing
 	for _, n := range sizes {
 		file := filepath.Join(dir, fmt.Sprintf("check-%d.json", n))
 		cmd := exec.Command(peer, "-objects", strconv.Itoa(n), "-runs", "1", "-seed", strconv.FormatUint(seed, 10), "-json", file)
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		cmd.Dir, cmd.Stdout, cmd.Stderr = repo.Root(), os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return all, fmt.Errorf("test/peer at %d objects: %w", n, err)
 		}
@@ -169,4 +170,14 @@ func checkBySize(dir string, sizes []int, seed uint64) ([]Timing, error) {
 		all = append(all, ts...)
 	}
 	return all, nil
+}
+
+// build builds the package pkg of the repository into file.
+func build(file, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", file, pkg)
+	cmd.Dir = repo.Root()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
+	}
+	return nil
 }

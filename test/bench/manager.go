@@ -71,7 +71,7 @@ func (p *process) exited() error {
 	select {
 	case err := <-p.done:
 		p.done <- err
-		return fmt.Errorf("the manager exited (%v):\n%s", err, tail(p.log.String(), 40))
+		return fmt.Errorf("the manager exited (%w):\n%s", err, tail(p.log.String(), 40))
 	default:
 		return nil
 	}
@@ -103,7 +103,7 @@ func (p *process) memory() (rss, peak int64, err error) {
 type queues struct{ reconciles, pending float64 }
 
 func (p *process) queues() (queues, error) {
-	resp, err := http.Get(p.metrics) //nolint:gosec,noctx // the manager's own local endpoint
+	resp, err := http.Get(p.metrics) //nolint:noctx // the manager's own local endpoint, polled briefly
 	if err != nil {
 		return queues{}, err
 	}
@@ -125,8 +125,8 @@ func (p *process) queues() (queues, error) {
 	return queues{reconciles: sum("controller_runtime_reconcile_total"), pending: sum("workqueue_depth") + sum("controller_runtime_active_workers")}, nil
 }
 
-// idle waits until the manager has done at least reconciles reconciles and
-// has nothing queued or in progress, and then for quiet more.
+// idle waits until the manager has done at least the given number of
+// reconciles and has nothing queued or in progress, and then for quiet more.
 func (p *process) idle(ctx context.Context, reconciles int, quiet time.Duration, deadline time.Time) error {
 	for {
 		if err := p.exited(); err != nil {
@@ -137,7 +137,7 @@ func (p *process) idle(ctx context.Context, reconciles int, quiet time.Duration,
 			break
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the manager did not settle (%d reconciles wanted; metrics %+v, %v)", reconciles, q, err)
+			return errors.Join(fmt.Errorf("the manager did not settle (%d reconciles wanted; metrics %+v)", reconciles, q), err)
 		}
 		select {
 		case <-ctx.Done():

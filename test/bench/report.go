@@ -66,7 +66,7 @@ func (r results) engineTargets() []target {
 	}
 	ts = append(ts, flat)
 	for _, b := range []string{"BenchmarkHierarchy/chain=100000", "BenchmarkHierarchy/cycle=100000", "BenchmarkCheckHierarchy/chain=100000", "BenchmarkCheckHierarchy/cycle=100000"} {
-		ts = append(ts, within(fmt.Sprintf("hierarchy: `%s` < 1 s", b), b, time.Second))
+		ts = append(ts, within(fmt.Sprintf("hierarchy: %#q < 1 s", b), b, time.Second))
 	}
 	return ts
 }
@@ -96,7 +96,7 @@ func (r results) clusterTargets() []target {
 		{names[1], fmt.Sprintf("%d writes for %d objects, at most %d on one", c.ColdWrites, c.Objects, c.ColdMax), judge(c.ColdWrites == c.Objects && c.ColdMax == 1)},
 		{names[2], fmt.Sprintf("%d", c.WarmWrites), judge(c.WarmWrites == 0)},
 		{names[3], dur(c.BulkLag), judge(c.BulkLag <= 5*time.Second)},
-		{names[4], fmt.Sprintf("%.2f (%d writes, at most %d on one)", perObject, c.BulkWrites, c.BulkMax), judge(perObject <= 1.2)},
+		{names[4], fmt.Sprintf("%.2f (%d writes; most on %s: %d)", perObject, c.BulkWrites, c.BulkMostWritten, c.BulkMax), judge(perObject <= 1.2)},
 		{names[5], fmt.Sprintf("+%s (idle %s, peak %s, %s after converging)", mb(growth), mb(c.IdleRSS), mb(c.PeakRSS), mb(c.RSS)), judge(growth <= 100e6)},
 	}
 }
@@ -129,7 +129,7 @@ func (r results) report() string {
 		b.WriteString("\nGo benchmarks (`go test -bench -benchmem`):\n\n| benchmark | time/op | memory/op | allocs/op |\n|---|---|---|---|\n")
 		for _, name := range sortedKeys(r.Bench) {
 			x := r.Bench[name]
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %d |\n", name, dur(x.duration()), mb(x.BytesPerOp), x.Allocs)
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %d |\n", name, dur(x.duration()), bytesOf(x.BytesPerOp), x.Allocs)
 		}
 	}
 	if len(r.Check) > 0 {
@@ -163,3 +163,11 @@ func dur(d time.Duration) string {
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
+
+// bytesOf writes an allocation size, in kB below a megabyte.
+func bytesOf(b int64) string {
+	if b < 1e6 {
+		return fmt.Sprintf("%.1f kB", float64(b)/1e3)
+	}
+	return mb(b)
+}

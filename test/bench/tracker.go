@@ -47,30 +47,34 @@ func track(ctx context.Context, c client.WithWatch, ns string) (*tracker, error)
 		for _, o := range items {
 			t.objects[string(k.Kind)+"/"+o.GetName()] = &tracked{generation: o.GetGeneration(), observed: o.CommonStatus().ObservedGeneration}
 		}
-		w, err := c.Watch(ctx, k.NewList(), client.InNamespace(ns), &client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: list.GetResourceVersion()}})
-		if err != nil {
-			return nil, fmt.Errorf("watching %ss: %w", k.Kind, err)
-		}
-		go t.follow(ctx, k.Kind, w)
+		go t.follow(ctx, c, k, ns, list.GetResourceVersion())
 	}
 	return t, nil
 }
 
-func (t *tracker) follow(ctx context.Context, kind orgv1.Kind, w watch.Interface) {
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+// follow watches the objects of kind k from resourceVersion rv, and again
+// from the last one seen when the apiserver ends the watch.
+func (t *tracker) follow(ctx context.Context, c client.WithWatch, k orgv1.KindType, ns, rv string) {
+	for ctx.Err() == nil {
+		w, err := c.Watch(ctx, k.NewList(), client.InNamespace(ns), &client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true}})
+		if err != nil {
+			if ctx.Err() == nil {
+				t.fail(fmt.Errorf("watching %ss: %w", k.Kind, err))
+			}
 			return
-		case ev, ok := <-w.ResultChan():
-			if !ok {
-				if ctx.Err() == nil {
-					t.fail(fmt.Errorf("the watch of %ss closed early", kind))
-				}
+		}
+		for ev := range w.ResultChan() {
+			if ev.Type == watch.Error {
+				t.fail(fmt.Errorf("watching %ss: %v", k.Kind, ev.Object))
+				w.Stop()
 				return
 			}
-			t.observe(kind, ev)
+			if o, ok := ev.Object.(orgv1.Object); ok {
+				rv = o.GetResourceVersion()
+			}
+			t.observe(k.Kind, ev)
 		}
+		w.Stop()
 	}
 }
 
@@ -117,6 +121,7 @@ func (t *tracker) observe(kind orgv1.Kind, ev watch.Event) {
 type snapshot struct {
 	objects, current     int // current: observedGeneration == generation
 	writes, maxPerObject int
+	mostWritten          string // an object with maxPerObject writes
 	lastWrite            time.Time
 	lastCreate           time.Time
 }
@@ -125,11 +130,13 @@ func (t *tracker) snapshot() (snapshot, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := snapshot{objects: len(t.objects), writes: t.writes, lastWrite: t.lastWrite, lastCreate: t.lastCreate}
-	for _, o := range t.objects {
+	for key, o := range t.objects {
 		if o.observed == o.generation {
 			s.current++
 		}
-		s.maxPerObject = max(s.maxPerObject, o.writes)
+		if o.writes > s.maxPerObject || o.writes == s.maxPerObject && key < s.mostWritten {
+			s.maxPerObject, s.mostWritten = o.writes, key
+		}
 	}
 	return s, t.err
 }
