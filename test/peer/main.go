@@ -10,9 +10,9 @@
 // reports the median wall time and peak RSS (the child's rusage) of each.
 // It exits 1 when the findings differ, whatever the times. With -docs it
 // rewrites the marked section of that file with the table; with -json it
-// writes each tool's median to a file (test/bench plots check time vs N). `make bench`
-// runs it; `make test` runs only TestPeerFindSame, on a small org. OPA and
-// conftest are bin/opa and bin/conftest (`make opa`).
+// writes each tool's median to a file (test/bench plots check time vs N).
+// `make bench` runs it; `make test` runs only TestPeerFindSame, on a small
+// org. OPA and conftest are bin/opa and bin/conftest (`make opa`).
 package main
 
 import (
