@@ -100,10 +100,15 @@ func (c config) run(ctx context.Context) error {
 	if c.cluster {
 		errs = errors.Join(errs, c.inCluster(ctx, dir, &r))
 	}
-	report := r.report()
-	fmt.Print(report)
+	fmt.Print(r.report())
+	return errors.Join(errs, c.record(r))
+}
+
+// record writes the report into -docs and the plots into -plots.
+func (c config) record(r results) error {
+	var errs error
 	if c.docs != "" {
-		errs = errors.Join(errs, docsection.Rewrite(c.docs, sectionBegin, sectionEnd, report))
+		errs = docsection.Rewrite(c.docs, sectionBegin, sectionEnd, r.report())
 	}
 	if c.plots != "" {
 		files, err := r.plots(c.plots)
@@ -116,7 +121,9 @@ func (c config) run(ctx context.Context) error {
 }
 
 // inCluster builds the manager and runs the in-cluster scenario at each
-// size, the largest last; a size that fails is left out of r.
+// size; a size that fails is left out of r. After each size it records
+// what it has, so that a run cut short by the machine's time still leaves
+// its results.
 func (c config) inCluster(ctx context.Context, dir string, r *results) error {
 	manager := filepath.Join(dir, "manager")
 	if err := build(manager, "."); err != nil {
@@ -133,6 +140,7 @@ func (c config) inCluster(ctx context.Context, dir string, r *results) error {
 		}
 		fmt.Printf("%+v\n", res)
 		r.Cluster[n] = res
+		errs = errors.Join(errs, c.record(*r))
 	}
 	return errs
 }
