@@ -62,7 +62,7 @@ func draw(file, title, ylabel string, lines ...any) error {
 	p.Title.Text = title
 	p.X.Label.Text = "objects"
 	p.Y.Label.Text = ylabel
-	p.Y.Min = 0
+	p.X.Min, p.Y.Min = 0, 0
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Add(plotter.NewGrid())
 	if err := plotutil.AddLinePoints(p, lines...); err != nil {
