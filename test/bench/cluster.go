@@ -131,8 +131,11 @@ func (r clusterRun) coldAndWarm(ctx context.Context, c client.WithWatch, kubecon
 	if err != nil {
 		return err
 	}
-	s, err := cold.converged(ctx, len(objs), quiet, start.Add(r.timeout))
+	s, err := cold.converged(ctx, len(objs), quiet, start.Add(r.timeout), p.exited)
 	if err != nil {
+		if p.exited() != nil {
+			return fmt.Errorf("cold start: %w", err)
+		}
 		return errors.Join(fmt.Errorf("cold start: %w", err), p.stop())
 	}
 	res.Cold, res.ColdWrites, res.ColdMax = s.lastWrite.Sub(start), s.writes, s.maxPerObject
@@ -174,9 +177,9 @@ func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, or
 	if res.BulkCreate, err = createAll(ctx, c, objs); err != nil {
 		return err
 	}
-	s, err := t.converged(ctx, len(objs), quiet, start.Add(r.timeout))
+	s, err := t.converged(ctx, len(objs), quiet, start.Add(r.timeout), p.exited)
 	if err != nil {
-		return errors.Join(fmt.Errorf("bulk apply: %w", err), p.exited())
+		return fmt.Errorf("bulk apply: %w", err)
 	}
 	res.BulkLag = max(s.lastWrite.Sub(s.lastCreate), 0)
 	res.BulkWrites, res.BulkMax, res.BulkMostWritten = s.writes, s.maxPerObject, s.mostWritten

@@ -143,10 +143,13 @@ func (t *tracker) snapshot() (snapshot, error) {
 
 // converged waits until the namespace holds want objects, each has observed
 // its generation, and no write has happened for quiet; it gives up at
-// deadline.
-func (t *tracker) converged(ctx context.Context, want int, quiet time.Duration, deadline time.Time) (snapshot, error) {
+// deadline, or as soon as alive (the manager's) returns an error.
+func (t *tracker) converged(ctx context.Context, want int, quiet time.Duration, deadline time.Time, alive func() error) (snapshot, error) {
 	for {
 		s, err := t.snapshot()
+		if err == nil {
+			err = alive()
+		}
 		if err != nil {
 			return s, err
 		}
