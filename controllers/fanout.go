@@ -106,8 +106,14 @@ func (s *fanoutSource) WaitForSync(ctx context.Context) error {
 // ends.
 func (f *fanout) watch(ctx context.Context) {
 	defer close(f.synced)
-	handler := toolscache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { f.changed(ctx, nil, obj) },
+	handler := toolscache.ResourceEventHandlerDetailedFuncs{
+		AddFunc: func(obj any, initial bool) {
+			if initial {
+				f.listed(obj)
+				return
+			}
+			f.changed(ctx, nil, obj)
+		},
 		UpdateFunc: func(old, obj any) { f.changed(ctx, old, obj) },
 		DeleteFunc: func(obj any) { f.changed(ctx, obj, nil) },
 	}
@@ -146,6 +152,28 @@ func (f *fanout) changed(ctx context.Context, old, obj any) {
 		f.log.Error(err, "fanning out a change; it may reach fewer objects than it should",
 			"namespace", changed.GetNamespace(), "name", changed.GetName())
 	}
+	f.deliver(impact)
+}
+
+// listed fans out an object of an informer's initial list: it concerns
+// itself and its namespace only, since every listed object is reconciled
+// once the caches have synced. Walking each one's impact instead costs time
+// quadratic in the namespace (3.5 minutes for 10,000 objects), beyond the
+// controllers' cache sync timeout.
+func (f *fanout) listed(obj any) {
+	o := object(obj)
+	kind, ok := orgv1.KindOf(o)
+	if !ok {
+		return
+	}
+	f.deliver(policy.Impact{
+		Objects:    []policy.ObjectRef{{Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName()}},
+		Namespaces: []string{o.GetNamespace()},
+	})
+}
+
+// deliver hands each sink its requests of an impact.
+func (f *fanout) deliver(impact policy.Impact) {
 	for _, s := range f.sinks {
 		for _, r := range s.requests(impact) {
 			if s.coalesce > 0 {
