@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/types"
@@ -42,7 +43,18 @@ type fanout struct {
 type sink struct {
 	queue    workqueue.TypedRateLimitingInterface[reconcile.Request]
 	requests func(policy.Impact) []reconcile.Request
+	// coalesce, when set, delays the requests by that long; a request
+	// already waiting keeps its earlier time, so a burst of changes (an org
+	// being applied) costs one reconcile per window instead of one per
+	// change.
+	coalesce time.Duration
 }
+
+// namespaceWide is the window of the reconcilers that evaluate a whole
+// namespace (Organization, GovernancePolicy, the policy reports): during a
+// bulk apply every change concerns them, and each evaluation and status
+// write costs what the namespace holds. Measured in docs/performance.md.
+const namespaceWide = time.Second
 
 func newFanout(c cache.Cache, reader client.Reader, log logr.Logger) *fanout {
 	return &fanout{cache: c, reader: reader, log: log, synced: make(chan struct{})}
@@ -51,11 +63,12 @@ func newFanout(c cache.Cache, reader client.Reader, log logr.Logger) *fanout {
 // source is the source of one reconciler's requests. Every source is made
 // before the manager starts, and the fan-out watches once all have started,
 // so that no reconciler misses the objects listed first.
-func (f *fanout) source(requests func(policy.Impact) []reconcile.Request) source.Source {
+// coalesce delays its requests as sink.coalesce says.
+func (f *fanout) source(requests func(policy.Impact) []reconcile.Request, coalesce time.Duration) source.Source {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.expected++
-	return &fanoutSource{f: f, requests: requests}
+	return &fanoutSource{f: f, requests: requests, coalesce: coalesce}
 }
 
 // fanoutSource is a source.SyncingSource: its controller starts its workers
@@ -63,13 +76,14 @@ func (f *fanout) source(requests func(policy.Impact) []reconcile.Request) source
 type fanoutSource struct {
 	f        *fanout
 	requests func(policy.Impact) []reconcile.Request
+	coalesce time.Duration
 }
 
 func (s *fanoutSource) Start(ctx context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request]) error {
 	f := s.f
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.sinks = append(f.sinks, sink{queue: q, requests: s.requests})
+	f.sinks = append(f.sinks, sink{queue: q, requests: s.requests, coalesce: s.coalesce})
 	if len(f.sinks) == f.expected {
 		go f.watch(ctx)
 	}
@@ -92,8 +106,14 @@ func (s *fanoutSource) WaitForSync(ctx context.Context) error {
 // ends.
 func (f *fanout) watch(ctx context.Context) {
 	defer close(f.synced)
-	handler := toolscache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { f.changed(ctx, nil, obj) },
+	handler := toolscache.ResourceEventHandlerDetailedFuncs{
+		AddFunc: func(obj any, initial bool) {
+			if initial {
+				f.listed(obj)
+				return
+			}
+			f.changed(ctx, nil, obj)
+		},
 		UpdateFunc: func(old, obj any) { f.changed(ctx, old, obj) },
 		DeleteFunc: func(obj any) { f.changed(ctx, obj, nil) },
 	}
@@ -132,9 +152,35 @@ func (f *fanout) changed(ctx context.Context, old, obj any) {
 		f.log.Error(err, "fanning out a change; it may reach fewer objects than it should",
 			"namespace", changed.GetNamespace(), "name", changed.GetName())
 	}
+	f.deliver(impact)
+}
+
+// listed fans out an object of an informer's initial list: it concerns
+// itself and its namespace only, since every listed object is reconciled
+// once the caches have synced. Walking each one's impact instead costs time
+// quadratic in the namespace (3.5 minutes for 10,000 objects), beyond the
+// controllers' cache sync timeout.
+func (f *fanout) listed(obj any) {
+	o := object(obj)
+	kind, ok := orgv1.KindOf(o)
+	if !ok {
+		return
+	}
+	f.deliver(policy.Impact{
+		Objects:    []policy.ObjectRef{{Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName()}},
+		Namespaces: []string{o.GetNamespace()},
+	})
+}
+
+// deliver hands each sink its requests of an impact.
+func (f *fanout) deliver(impact policy.Impact) {
 	for _, s := range f.sinks {
 		for _, r := range s.requests(impact) {
-			s.queue.Add(r)
+			if s.coalesce > 0 {
+				s.queue.AddAfter(r, s.coalesce)
+			} else {
+				s.queue.Add(r)
+			}
 		}
 	}
 }

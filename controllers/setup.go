@@ -9,14 +9,20 @@
 package controllers
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
 
+	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
@@ -72,9 +78,9 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 // evaluation reads (spec, via the generation; labels, via selectors; and
 // labels and annotations, via CEL's views of objects), so other objects'
 // status writes fan out to nothing. An object's own status writes do come
-// back to its reconciler (For has no predicate): re-evaluating then confirms
-// the write against a fresh cache, writes nothing, and mends a status that a
-// stale cache let slip.
+// back to its reconciler (For has no predicate; delayedStatusEvents delays
+// them): re-evaluating then confirms the write against a fresh cache, writes
+// nothing, and mends a status that a stale cache let slip.
 var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, predicate.AnnotationChangedPredicate{})
 
 func register[T any, P interface {
@@ -82,17 +88,42 @@ func register[T any, P interface {
 	orgv1.Object
 }](mgr ctrl.Manager, f *fanout, opts Options, kind orgv1.Kind, evaluate evaluator[P]) error {
 	b := ctrl.NewControllerManagedBy(mgr).
-		For(P(new(T))).
 		Named(strings.ToLower(string(kind))).
 		WithOptions(controller.Options{
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 			// One malformed object must never take the controller down.
 			RecoverPanic: ptr.To(true),
 		})
-	return b.WatchesRawSource(f.source(objectsOf(kind))).Complete(&statusReconciler[T, P]{
+	var coalesce time.Duration
+	if kind == orgv1.KindOrganization || kind == orgv1.KindGovernancePolicy {
+		coalesce = namespaceWide
+		b = b.Watches(P(new(T)), delayedStatusEvents(coalesce))
+	} else {
+		b = b.For(P(new(T)))
+	}
+	return b.WatchesRawSource(f.source(objectsOf(kind), coalesce)).Complete(&statusReconciler[T, P]{
 		client:   mgr.GetClient(),
 		kind:     kind,
 		evaluate: evaluate,
 		recorder: mgr.GetEventRecorder("orgplane-controller"),
 	})
+}
+
+// delayedStatusEvents enqueues an object on its own events, as For does,
+// except its status-only updates, which wait delay: a namespace-wide
+// object's own status write would otherwise re-evaluate, at once, a
+// namespace that an org being applied has changed again, and write again,
+// as fast as it can evaluate.
+func delayedStatusEvents(delay time.Duration) handler.EventHandler {
+	enqueue := &handler.EnqueueRequestForObject{}
+	return handler.Funcs{
+		CreateFunc: enqueue.Create, DeleteFunc: enqueue.Delete, GenericFunc: enqueue.Generic,
+		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			if specOrLabels.Update(e) {
+				enqueue.Update(ctx, e, q)
+				return
+			}
+			q.AddAfter(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(e.ObjectNew)}, delay)
+		},
+	}
 }

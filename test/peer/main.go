@@ -9,12 +9,14 @@
 // reads), runs each tool -runs times as a whole process, taking turns, and
 // reports the median wall time and peak RSS (the child's rusage) of each.
 // It exits 1 when the findings differ, whatever the times. With -docs it
-// rewrites the marked section of that file with the table. `make bench`
-// runs it; `make test` runs only TestPeerFindSame, on a small org. OPA and
-// conftest are bin/opa and bin/conftest (`make opa`).
+// rewrites the marked section of that file with the table; with -json it
+// writes each tool's median to a file (test/bench plots check time vs N).
+// `make bench` runs it; `make test` runs only TestPeerFindSame, on a small
+// org. OPA and conftest are bin/opa and bin/conftest (`make opa`).
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +26,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/orgplane/orgplane/internal/testing/docsection"
 )
 
 const (
@@ -37,8 +41,9 @@ func main() {
 	seed := flag.Uint64("seed", 1, "the generator's seed")
 	bin := flag.String("bin", "bin", "where opa and conftest are (make opa)")
 	docs := flag.String("docs", "", "a markdown file whose marked section gets the results")
+	jsonOut := flag.String("json", "", "a file that gets each tool's median time and peak RSS as JSON (for test/bench's plot)")
 	flag.Parse()
-	if err := compare(os.Stdout, *objects, *runs, *seed, *bin, *docs); err != nil {
+	if err := compare(os.Stdout, *objects, *runs, *seed, *bin, *docs, *jsonOut); err != nil {
 		fmt.Fprintln(os.Stderr, "peer:", err)
 		os.Exit(1)
 	}
@@ -52,7 +57,7 @@ type result struct {
 	findings []finding
 }
 
-func compare(w io.Writer, objects, runs int, seed uint64, bin, docs string) error {
+func compare(w io.Writer, objects, runs int, seed uint64, bin, docs, jsonOut string) error {
 	dir, err := os.MkdirTemp("", "orgplane-peer-")
 	if err != nil {
 		return err
@@ -81,18 +86,35 @@ func compare(w io.Writer, objects, runs int, seed uint64, bin, docs string) erro
 	if len(diffs) > 0 {
 		return fmt.Errorf("the findings differ (%d):\n%s", len(diffs), strings.Join(diffs[:min(len(diffs), 40)], "\n"))
 	}
+	if jsonOut != "" {
+		if err := writeJSON(jsonOut, rs, n); err != nil {
+			return err
+		}
+	}
 	if docs == "" {
 		return nil
 	}
-	doc, err := os.ReadFile(docs)
+	return docsection.Rewrite(docs, sectionBegin, sectionEnd, table)
+}
+
+// Timing is one tool's median, as -json writes it for test/bench's plot.
+type Timing struct {
+	Tool    string  `json:"tool"`
+	Objects int     `json:"objects"`
+	Seconds float64 `json:"seconds"`
+	PeakRSS int64   `json:"peakRSS"`
+}
+
+func writeJSON(path string, rs []*result, objects int) error {
+	var ts []Timing
+	for _, r := range rs {
+		ts = append(ts, Timing{Tool: r.tool.name, Objects: objects, Seconds: median(r.walls).Seconds(), PeakRSS: median(r.rss)})
+	}
+	b, err := json.MarshalIndent(ts, "", "  ")
 	if err != nil {
 		return err
 	}
-	updated, err := replaceSection(string(doc), sectionBegin, sectionEnd, table)
-	if err != nil {
-		return fmt.Errorf("%s: %w", docs, err)
-	}
-	return os.WriteFile(docs, []byte(updated), 0o644) //nolint:gosec // G703: docs is the repository's own file, not input
+	return os.WriteFile(path, b, 0o644)
 }
 
 // measure runs every tool runs times, taking turns so that all three share

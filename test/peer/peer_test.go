@@ -20,7 +20,7 @@ func TestPeerFindSame(t *testing.T) {
 			t.Skipf("bin/%s is missing: run make opa", tool)
 		}
 	}
-	if err := compare(io.Discard, 400, 1, 7, "bin", ""); err != nil {
+	if err := compare(io.Discard, 400, 1, 7, "bin", "", ""); err != nil {
 		t.Fatal(err)
 	}
 }

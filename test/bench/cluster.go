@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/orggen"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
+)
+
+// workers is how many client goroutines write at once, for the floor and
+// the bulk apply alike.
+const workers = 8
+
+// quiet is how long without a status write counts as converged.
+const quiet = 3 * time.Second
+
+// clusterResult is one size's in-cluster run.
+type clusterResult struct {
+	Objects int
+	// Create is how long 8 workers took to create the org (floor's first
+	// half); Floor how long they took to patch every object's status once.
+	Create, Floor time.Duration
+	// Cold is from starting the manager until the last status write of a
+	// converged org; ColdWrites and ColdMax its writes in all and per
+	// object.
+	Cold                time.Duration
+	ColdWrites, ColdMax int
+	WarmWrites          int
+	// BulkCreate is how long the creates took with the manager running;
+	// BulkLag from the last create to the last status write.
+	BulkCreate, BulkLag   time.Duration
+	BulkWrites, BulkMax   int
+	BulkMostWritten       string
+	IdleRSS, RSS, PeakRSS int64
+}
+
+// clusterRun is what a run of the in-cluster scenario needs.
+type clusterRun struct {
+	manager string   // the manager binary
+	flags   []string // the manager's flags beyond the defaults
+	seed    uint64
+	timeout time.Duration // for each phase
+}
+
+// inCluster starts a control plane of its own, with the policy report
+// CRDs that the manager's default --report-api writes, and runs, in order:
+// the floor, the manager's idle memory, the cold start, the warm restart
+// and the bulk apply.
+func (r clusterRun) inCluster(ctx context.Context, n int) (res clusterResult, err error) {
+	env, err := testenv.Start(testenv.WithCRDs("config/policyreport"))
+	if err != nil {
+		return res, err
+	}
+	defer func() { err = errors.Join(err, env.Stop()) }()
+	cfg := rest.CopyConfig(env.Config)
+	cfg.QPS = -1 // no client-side limit: the apiserver is what is measured
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: env.Scheme})
+	if err != nil {
+		return res, err
+	}
+	org := func(ns string) ([]orgv1.Object, error) {
+		return orggen.Generate(orggen.Enterprise(ns, n, r.seed)), c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
+	}
+	objs, err := org("floor")
+	if err != nil {
+		return res, err
+	}
+	res.Objects = len(objs)
+	if res.Create, err = createAll(ctx, c, objs); err != nil {
+		return res, err
+	}
+	if res.Floor, err = patchAll(ctx, c, objs); err != nil {
+		return res, err
+	}
+	for _, k := range orgv1.Kinds {
+		if err := c.DeleteAllOf(ctx, k.New(), client.InNamespace("floor")); err != nil {
+			return res, err
+		}
+	}
+	if res.IdleRSS, err = r.idleMemory(ctx, env.Kubeconfig); err != nil {
+		return res, fmt.Errorf("idle manager: %w", err)
+	}
+	if err := r.coldAndWarm(ctx, c, env.Kubeconfig, org, &res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// idleMemory is the resident set of a manager that has nothing to do.
+func (r clusterRun) idleMemory(ctx context.Context, kubeconfig string) (int64, error) {
+	p, err := startManager(r.manager, kubeconfig, r.flags)
+	if err != nil {
+		return 0, err
+	}
+	err = p.idle(ctx, 0, quiet, time.Now().Add(r.timeout))
+	rss, _, merr := p.memory()
+	return rss, errors.Join(err, merr, p.stop())
+}
+
+// coldAndWarm creates the org, starts the manager and waits for it to
+// converge; restarts it and counts the writes of the warm start; then,
+// with that manager running, creates a second org and waits again.
+func (r clusterRun) coldAndWarm(ctx context.Context, c client.WithWatch, kubeconfig string, org func(string) ([]orgv1.Object, error), res *clusterResult) error {
+	objs, err := org("cold")
+	if err != nil {
+		return err
+	}
+	if _, err := createAll(ctx, c, objs); err != nil {
+		return err
+	}
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	defer stopWatching()
+	cold, err := track(watchCtx, c, "cold")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	p, err := startManager(r.manager, kubeconfig, r.flags)
+	if err != nil {
+		return err
+	}
+	s, err := cold.converged(ctx, len(objs), quiet, start.Add(r.timeout), p.exited)
+	if err != nil {
+		if p.exited() != nil {
+			return fmt.Errorf("cold start: %w", err)
+		}
+		return errors.Join(fmt.Errorf("cold start: %w", err), p.stop())
+	}
+	res.Cold, res.ColdWrites, res.ColdMax = s.lastWrite.Sub(start), s.writes, s.maxPerObject
+	if res.RSS, res.PeakRSS, err = p.memory(); err != nil {
+		return errors.Join(err, p.stop())
+	}
+	if err := p.stop(); err != nil {
+		return fmt.Errorf("stopping the manager: %w", err)
+	}
+	if p, err = startManager(r.manager, kubeconfig, r.flags); err != nil {
+		return err
+	}
+	defer func() { _ = p.stop() }()
+	if err := p.idle(ctx, len(objs), quiet, time.Now().Add(r.timeout)); err != nil {
+		return fmt.Errorf("warm restart: %w", err)
+	}
+	warm, err := cold.snapshot()
+	if err != nil {
+		return err
+	}
+	res.WarmWrites = warm.writes - s.writes
+	return r.bulk(ctx, c, p, org, res)
+}
+
+// bulk creates a second org while the manager runs and waits until it has
+// converged.
+func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, org func(string) ([]orgv1.Object, error), res *clusterResult) error {
+	objs, err := org("bulk")
+	if err != nil {
+		return err
+	}
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	defer stopWatching()
+	t, err := track(watchCtx, c, "bulk")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if res.BulkCreate, err = createAll(ctx, c, objs); err != nil {
+		return err
+	}
+	s, err := t.converged(ctx, len(objs), quiet, start.Add(r.timeout), p.exited)
+	if err != nil {
+		return fmt.Errorf("bulk apply: %w", err)
+	}
+	res.BulkLag = max(s.lastWrite.Sub(s.lastCreate), 0)
+	res.BulkWrites, res.BulkMax, res.BulkMostWritten = s.writes, s.maxPerObject, s.mostWritten
+	return nil
+}
+
+// createAll creates objs with 8 workers and returns how long it took.
+func createAll(ctx context.Context, c client.Client, objs []orgv1.Object) (time.Duration, error) {
+	return parallel(objs, func(o orgv1.Object) error { return c.Create(ctx, o.DeepCopyObject().(client.Object)) })
+}
+
+// patchAll writes every object's status once, as a merge patch that
+// records its generation: the floor.
+func patchAll(ctx context.Context, c client.Client, objs []orgv1.Object) (time.Duration, error) {
+	return parallel(objs, func(o orgv1.Object) error {
+		patch := client.RawPatch(types.MergePatchType, []byte(`{"status":{"observedGeneration":1}}`))
+		return c.Status().Patch(ctx, o.DeepCopyObject().(client.Object), patch)
+	})
+}
+
+// parallel runs f on every object with 8 workers and times it; it stops at
+// the first error.
+func parallel(objs []orgv1.Object, f func(orgv1.Object) error) (time.Duration, error) {
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs error
+	)
+	start := time.Now()
+	for range workers {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(objs)); i = next.Add(1) - 1 {
+				if err := f(objs[i]); err != nil {
+					mu.Lock()
+					errs = errors.Join(errs, fmt.Errorf("%T %s: %w", objs[i], objs[i].GetName(), err))
+					mu.Unlock()
+					next.Store(int64(len(objs)))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start), errs
+}
