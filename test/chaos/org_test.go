@@ -194,11 +194,7 @@ func snapshot(ctx context.Context, c client.Reader, ns string) (map[string]strin
 	}
 	out := map[string]string{}
 	for _, o := range objs {
-		st, err := json.Marshal(statusOf(o))
-		if err != nil {
-			return nil, err
-		}
-		out[key(o)] = scrub(st, ns)
+		out[key(o)] = scrubbedStatus(o, ns)
 	}
 	var reports v1alpha2.PolicyReportList
 	if err := c.List(ctx, &reports, client.InNamespace(ns)); err != nil {
@@ -214,12 +210,12 @@ func snapshot(ctx context.Context, c client.Reader, ns string) (map[string]strin
 	return out, nil
 }
 
-// statusOf is an object's status field.
-func statusOf(o orgv1.Object) any {
+// scrubbedStatus is an object's status, scrubbed.
+func scrubbedStatus(o orgv1.Object, ns string) string {
 	var m map[string]json.RawMessage
 	js, _ := json.Marshal(o) //nolint:errchkjson // an API type always marshals
 	_ = json.Unmarshal(js, &m)
-	return m["status"]
+	return scrub(m["status"], ns)
 }
 
 // scrub drops the fields that differ between equal runs and names the
