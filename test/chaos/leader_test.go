@@ -100,7 +100,6 @@ func TestLeaderElection(t *testing.T) {
 `, len(objs), writesA, writesB, takeover.Seconds(), ptr.Deref(duration, 0), handover.Seconds()))
 }
 
-
 // changeSome changes the spec of one in every of the mutable objects.
 func changeSome(t testing.TB, objs []orgv1.Object, mut *mutator, every int) {
 	t.Helper()

@@ -205,7 +205,7 @@ func snapshot(ctx context.Context, c client.Reader, ns string) (map[string]strin
 		if err != nil {
 			return nil, err
 		}
-		out["PolicyReport/"+r.Name] = scrub(body, ns)
+		out["PolicyReport/"+strings.ReplaceAll(r.Name, ns, "NS")] = scrub(body, ns)
 	}
 	return out, nil
 }
