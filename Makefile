@@ -181,6 +181,12 @@ fuzz: ## Fuzz the policy engine, its fan-out and the manifest reader for FUZZTIM
 	go test -run '^$$' -fuzz '^FuzzImpact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/policy/
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/manifest/
 
+##@ Reliability
+
+.PHONY: chaos
+chaos: envtest ## Run the reliability scenarios of test/chaos at full size (SIGKILLs mid-convergence, apiserver outage, leader failover, conflicts, overload) and write their figures into docs/reliability.md.
+	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -count=1 -timeout 90m -v ./test/chaos/ -args -chaos.full -chaos.record
+
 ##@ Benchmarks
 
 PEER_OBJECTS ?= 10000
