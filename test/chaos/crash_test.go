@@ -47,7 +47,7 @@ func TestCrashConsistency(t *testing.T) {
 	objs := generate(ns, objects)
 	created := make(chan error, 1)
 	go func() { created <- create(ctx, env.Client, objs) }()
-	r := rand.New(rand.NewPCG(seed, 4)) //nolint:gosec // G404: reproducible, not secret
+	r := rand.New(rand.NewPCG(seed, 4))
 	lives := make([]time.Duration, kills)
 	for i := range lives {
 		m := env.RunManager(t, fmt.Sprintf("run-%d", i), reportAPI)

@@ -253,7 +253,7 @@ type mutator struct {
 }
 
 func newMutator(objs []orgv1.Object, seed uint64) *mutator {
-	m := &mutator{r: rand.New(rand.NewPCG(seed, 1))} //nolint:gosec // G404: reproducible, not secret
+	m := &mutator{r: rand.New(rand.NewPCG(seed, 1))}
 	for _, o := range objs {
 		if _, ok := o.(*orgv1.Team); ok {
 			m.teams = append(m.teams, o.GetName())
@@ -311,7 +311,7 @@ func recordFigures(t testing.TB, name, body string) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	if err := os.WriteFile(path, []byte(updated), 0o644); err != nil { //nolint:gosec // G703: the repository's own file
+	if err := os.WriteFile(path, []byte(updated), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

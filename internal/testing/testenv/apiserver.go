@@ -22,7 +22,7 @@ import (
 // serving them.
 func (e *Env) KillAPIServer() error {
 	s := e.ControlPlane.APIServer
-	flag := []byte("--secure-port=" + s.SecureServing.Port + "\x00")
+	flag := []byte("--secure-port=" + s.Port + "\x00")
 	procs, err := filepath.Glob("/proc/[0-9]*/cmdline")
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (e *Env) KillAPIServer() error {
 		// Stop now finds the process gone, and forgets it.
 		return errors.Join(err, s.Stop())
 	}
-	return fmt.Errorf("no kube-apiserver process serving port %s", s.SecureServing.Port)
+	return fmt.Errorf("no kube-apiserver process serving port %s", s.Port)
 }
 
 // StartAPIServer starts kube-apiserver again after KillAPIServer, on the
@@ -68,10 +68,10 @@ func (e *Env) PeerAPIServer(t testing.TB) client.Client {
 	})
 	base := &rest.Config{
 		Host:            s.SecureServing.URL("https", "").String(),
-		TLSClientConfig: rest.TLSClientConfig{CAData: s.SecureServing.CA},
+		TLSClientConfig: rest.TLSClientConfig{CAData: s.CA},
 		QPS:             1000, Burst: 2000,
 	}
-	cfg, err := s.SecureServing.Authn.AddUser(envtest.User{Name: "peer-admin", Groups: []string{"system:masters"}}, base)
+	cfg, err := s.AddUser(envtest.User{Name: "peer-admin", Groups: []string{"system:masters"}}, base)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -149,7 +149,7 @@ func (p *Process) Terminate(grace time.Duration) error {
 // Probe returns the status code of one of its probes ("/healthz",
 // "/readyz").
 func (p *Process) Probe(ctx context.Context, path string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.ProbeURL+path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.ProbeURL+path, http.NoBody)
 	if err != nil {
 		return 0, err
 	}
@@ -172,7 +172,7 @@ func (p *Process) WaitReady(ctx context.Context) error {
 		}
 		select {
 		case <-p.done:
-			return fmt.Errorf("manager %s exited before it was ready: %v", p.Name, p.err)
+			return fmt.Errorf("manager %s exited before it was ready: %w", p.Name, p.err)
 		case <-ctx.Done():
 			return fmt.Errorf("manager %s not ready: %w", p.Name, ctx.Err())
 		case <-tick.C:
@@ -182,7 +182,7 @@ func (p *Process) WaitReady(ctx context.Context) error {
 
 // Scrape reads its metrics endpoint.
 func (p *Process) Scrape(ctx context.Context) (Families, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.MetricsURL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.MetricsURL, http.NoBody)
 	if err != nil {
 		return nil, err
 	}
