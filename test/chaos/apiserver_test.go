@@ -16,16 +16,7 @@ import (
 // the outage are counted: client-go's backoff must keep them few.
 func TestAPIServerRestart(t *testing.T) {
 	ctx := t.Context()
-	ns := env.Namespace(t, "outage-")
-	objs := generate(ns, size(100, 500))
-	if err := create(ctx, env.Client, objs); err != nil {
-		t.Fatal(err)
-	}
-	m := env.RunManager(t, "manager", reportAPI)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	agrees(t, ns, offline(t, objs))
+	ns, objs, m := converged(t, "outage-", size(100, 500))
 	peer := env.PeerAPIServer(t)
 
 	outage := size(3*time.Second, 20*time.Second)

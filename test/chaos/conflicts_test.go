@@ -21,16 +21,7 @@ import (
 // and every final status is what the engine finds in the final specs.
 func TestConflicts(t *testing.T) {
 	ctx := t.Context()
-	ns := env.Namespace(t, "conflicts-")
-	objs := generate(ns, size(100, 500))
-	if err := create(ctx, env.Client, objs); err != nil {
-		t.Fatal(err)
-	}
-	m := env.RunManager(t, "manager", reportAPI)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	agrees(t, ns, offline(t, objs))
+	ns, objs, m := converged(t, "conflicts-", size(100, 500))
 
 	// The contested objects: few enough that the controller's writes and
 	// the clients' collide.

@@ -24,7 +24,9 @@ import (
 	"github.com/orgplane/orgplane/internal/orggen"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/policyreport/api/wgpolicy/v1alpha2"
+	"github.com/orgplane/orgplane/internal/testing/docsection"
 	"github.com/orgplane/orgplane/internal/testing/repo"
+	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
 // reportAPI is the manager's --report-api in every scenario, so that
@@ -41,6 +43,24 @@ var converge = 10 * time.Minute
 // generate is an enterprise org of about n objects in ns (internal/orggen).
 func generate(ns string, n int) []orgv1.Object {
 	return orggen.Generate(orggen.Enterprise(ns, n, seed))
+}
+
+// converged creates an org of about n objects in a new namespace named
+// after prefix, starts a manager with args (and reportAPI), and waits until
+// its status agrees with the engine.
+func converged(t testing.TB, prefix string, n int, args ...string) (string, []orgv1.Object, *testenv.Process) {
+	t.Helper()
+	ns := env.Namespace(t, prefix)
+	objs := generate(ns, n)
+	if err := create(t.Context(), env.Client, objs); err != nil {
+		t.Fatal(err)
+	}
+	m := env.RunManager(t, "manager", append([]string{reportAPI}, args...)...)
+	if err := m.WaitReady(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	agrees(t, ns, offline(t, objs))
+	return ns, objs, m
 }
 
 // create creates objs through c with a few clients at once.
@@ -70,24 +90,6 @@ func key(o client.Object) string {
 	return string(kind) + "/" + o.GetName()
 }
 
-// list reads every orgplane object of ns from the apiserver.
-func list(ctx context.Context, c client.Reader, ns string) ([]orgv1.Object, error) {
-	var out []orgv1.Object
-	for _, k := range orgv1.Kinds {
-		l := k.NewList()
-		if err := c.List(ctx, l, client.InNamespace(ns)); err != nil {
-			return nil, err
-		}
-		items, err := meta.ExtractList(l)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			out = append(out, it.(orgv1.Object))
-		}
-	}
-	return out, nil
-}
 
 // findings are an org's violations, by object ("Kind/name"), each
 // "severity enforcement policy/rule message", sorted; objects without any
@@ -141,7 +143,7 @@ func offline(t testing.TB, objs []orgv1.Object) findings {
 // fails while an object's status is behind its generation, or lists fewer
 // violations than it counts (the comparison needs them all).
 func live(ctx context.Context, c client.Reader, ns string) (findings, error) {
-	objs, err := list(ctx, c, ns)
+	objs, err := testenv.List(ctx, c, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +190,7 @@ func agrees(t testing.TB, ns string, want findings) time.Duration {
 // of ns, as JSON by "Kind/name", without what differs between two equal
 // runs: times, UIDs, resource versions, and the namespace's name.
 func snapshot(ctx context.Context, c client.Reader, ns string) (map[string]string, error) {
-	objs, err := list(ctx, c, ns)
+	objs, err := testenv.List(ctx, c, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -303,15 +305,7 @@ func recordFigures(t testing.TB, name, body string) {
 		return
 	}
 	path := repo.Path("docs", "reliability.md")
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	updated, err := repo.ReplaceSection(string(doc), "<!-- "+name+":begin -->", "<!-- "+name+":end -->", body)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if err := os.WriteFile(path, []byte(updated), 0o644); err != nil {
+	if err := docsection.Rewrite(path, "<!-- "+name+":begin -->", "<!-- "+name+":end -->", body); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -26,16 +26,7 @@ const rssCeiling = 1 << 30
 // engine.
 func TestOverload(t *testing.T) {
 	ctx := t.Context()
-	ns := env.Namespace(t, "overload-")
-	objs := generate(ns, size(200, 2000))
-	if err := create(ctx, env.Client, objs); err != nil {
-		t.Fatal(err)
-	}
-	m := env.RunManager(t, "manager", reportAPI)
-	if err := m.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	agrees(t, ns, offline(t, objs))
+	ns, objs, m := converged(t, "overload-", size(200, 2000))
 
 	watch := watchManager(t, m)
 	// Enough clients that the apiserver's latency under load does not cap the rate.

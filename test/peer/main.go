@@ -24,8 +24,6 @@ import (
 	"runtime"
 	"strings"
 	"time"
-
-	"github.com/orgplane/orgplane/internal/testing/repo"
 )
 
 const (
@@ -90,7 +88,7 @@ func compare(w io.Writer, objects, runs int, seed uint64, bin, docs string) erro
 	if err != nil {
 		return err
 	}
-	updated, err := repo.ReplaceSection(string(doc), sectionBegin, sectionEnd, table)
+	updated, err := replaceSection(string(doc), sectionBegin, sectionEnd, table)
 	if err != nil {
 		return fmt.Errorf("%s: %w", docs, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -207,3 +208,13 @@ func median[T int64 | time.Duration](l []T) T {
 func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// replaceSection replaces, in doc, what lies between the begin and end
+// markers with body.
+func replaceSection(doc, begin, end, body string) (string, error) {
+	i, j := strings.Index(doc, begin), strings.Index(doc, end)
+	if i < 0 || j < i {
+		return "", fmt.Errorf("markers %q and %q not found", begin, end)
+	}
+	return doc[:i+len(begin)] + "\n" + body + doc[j:], nil
+}

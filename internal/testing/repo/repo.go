@@ -6,7 +6,6 @@ package repo
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -80,15 +79,4 @@ func Tool(t testing.TB, name, target string) string {
 		NeedTool(t, "bin/"+name+" is missing", target)
 	}
 	return path
-}
-
-// ReplaceSection replaces, in doc, what lies between the begin and end
-// markers with body: the generated sections of docs/ (the peer comparison,
-// the reliability figures), which several writers each rewrite their own.
-func ReplaceSection(doc, begin, end, body string) (string, error) {
-	i, j := strings.Index(doc, begin), strings.Index(doc, end)
-	if i < 0 || j < i {
-		return "", fmt.Errorf("markers %q and %q not found", begin, end)
-	}
-	return doc[:i+len(begin)] + "\n" + body + doc[j:], nil
 }
