@@ -90,7 +90,6 @@ func key(o client.Object) string {
 	return string(kind) + "/" + o.GetName()
 }
 
-
 // findings are an org's violations, by object ("Kind/name"), each
 // "severity enforcement policy/rule message", sorted; objects without any
 // are absent.
