@@ -70,11 +70,12 @@ func TestCrashConsistency(t *testing.T) {
 	// Every object's findings agree with check; now the whole status and
 	// the reports must equal the undisturbed run's, once they settle.
 	var got map[string]string
-	deadline := time.Now().Add(converge)
-	for ; time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
-		if got, err = snapshot(ctx, env.Client, ns); err == nil && cmp.Equal(reference, got) {
-			break
-		}
+	settle(t, ns, func() bool {
+		got, err = snapshot(ctx, env.Client, ns)
+		return err == nil && cmp.Equal(reference, got)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if diff := cmp.Diff(reference, got); diff != "" {
 		t.Fatalf("status after %d kills differs from the undisturbed run's (-undisturbed +killed):\n%s", kills, diff)

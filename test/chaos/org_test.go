@@ -173,16 +173,64 @@ func agrees(t testing.TB, ns string, want findings) time.Duration {
 	start := time.Now()
 	var got findings
 	var err error
-	for deadline := start.Add(converge); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
-		if got, err = live(t.Context(), env.Client, ns); err == nil && cmp.Equal(want, got) {
-			return time.Since(start)
-		}
+	if settle(t, ns, func() bool {
+		got, err = live(t.Context(), env.Client, ns)
+		return err == nil && cmp.Equal(want, got)
+	}) {
+		return time.Since(start)
 	}
 	if err != nil {
 		t.Fatalf("status of %s never settled within %s: %v", ns, converge, err)
 	}
 	t.Fatalf("status of %s never agreed with the engine within %s (-engine +status):\n%s", ns, converge, cmp.Diff(want, got))
 	return 0
+}
+
+// settle calls done after each change in ns (to an orgplane object or a
+// policy report; at most once a second, the lists being large) until it
+// returns true, or converge has passed, and returns its last answer.
+func settle(t testing.TB, ns string, done func() bool) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), converge)
+	defer cancel()
+	changed := make(chan struct{}, 1)
+	w := newWatcher(t)
+	lists := []client.ObjectList{&v1alpha2.PolicyReportList{}}
+	for _, k := range orgv1.Kinds {
+		lists = append(lists, k.NewList())
+	}
+	for _, l := range lists {
+		ch, err := w.Watch(ctx, l, client.InNamespace(ns))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ch.Stop()
+		go func() {
+			for range ch.ResultChan() {
+				select {
+				case changed <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
+	// A watch that the apiserver ends (it does after some minutes) must
+	// not leave settle waiting for nothing: look again now and then.
+	again := time.NewTicker(5 * time.Second)
+	defer again.Stop()
+	for {
+		last := time.Now()
+		if done() {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return done()
+		case <-changed:
+		case <-again.C:
+		}
+		time.Sleep(time.Until(last.Add(time.Second))) // a pace, not a wait for anything
+	}
 }
 
 // snapshot is the whole status of every orgplane object and policy report
