@@ -191,6 +191,7 @@ func agrees(t testing.TB, ns string, want findings) time.Duration {
 // returns true, or converge has passed, and returns its last answer.
 func settle(t testing.TB, ns string, done func() bool) bool {
 	t.Helper()
+	// Its end stops the watches too.
 	ctx, cancel := context.WithTimeout(t.Context(), converge)
 	defer cancel()
 	changed := make(chan struct{}, 1)
@@ -204,8 +205,8 @@ func settle(t testing.TB, ns string, done func() bool) bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer ch.Stop()
 		go func() {
+			defer ch.Stop()
 			for range ch.ResultChan() {
 				select {
 				case changed <- struct{}{}:
