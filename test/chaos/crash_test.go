@@ -24,6 +24,7 @@ func TestCrashConsistency(t *testing.T) {
 
 	// The undisturbed run.
 	calm := env.Namespace(t, "calm-")
+	discard(t, calm)
 	calmObjs := generate(calm, objects)
 	want := offline(t, calmObjs)
 	m := env.RunManager(t, "undisturbed", reportAPI)
@@ -41,9 +42,14 @@ func TestCrashConsistency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The next runs need not carry it.
+	if err := deleteOrg(ctx, calm); err != nil {
+		t.Fatal(err)
+	}
 
 	// The same org, created while the manager is killed again and again.
 	ns := env.Namespace(t, "crash-")
+	discard(t, ns)
 	objs := generate(ns, objects)
 	created := make(chan error, 1)
 	go func() { created <- create(ctx, env.Client, objs) }()

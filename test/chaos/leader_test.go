@@ -26,6 +26,7 @@ const leaseName = "orgplane.org.orgplane.io"
 func TestLeaderElection(t *testing.T) {
 	ctx := t.Context()
 	ns := env.Namespace(t, "leader-")
+	discard(t, ns)
 	objs := generate(ns, size(100, 500))
 	if err := create(ctx, env.Client, objs); err != nil {
 		t.Fatal(err)

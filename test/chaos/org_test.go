@@ -51,6 +51,7 @@ func generate(ns string, n int) []orgv1.Object {
 func converged(t testing.TB, prefix string, n int, args ...string) (string, []orgv1.Object, *testenv.Process) {
 	t.Helper()
 	ns := env.Namespace(t, prefix)
+	discard(t, ns)
 	objs := generate(ns, n)
 	if err := create(t.Context(), env.Client, objs); err != nil {
 		t.Fatal(err)
@@ -61,6 +62,30 @@ func converged(t testing.TB, prefix string, n int, args ...string) (string, []or
 	}
 	agrees(t, ns, offline(t, objs))
 	return ns, objs, m
+}
+
+// discard deletes ns's org when t ends (deleteOrg).
+func discard(t testing.TB, ns string) {
+	t.Cleanup(func() {
+		if err := deleteOrg(context.Background(), ns); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// deleteOrg deletes the orgplane objects and policy reports of ns (envtest
+// runs no namespace controller to delete a namespace), so that the
+// managers of later scenarios do not carry them.
+func deleteOrg(ctx context.Context, ns string) error {
+	for _, k := range orgv1.Kinds {
+		if err := env.Client.DeleteAllOf(ctx, k.New(), client.InNamespace(ns)); err != nil {
+			return fmt.Errorf("deleting the %ss of %s: %w", k.Kind, ns, err)
+		}
+	}
+	if err := env.Client.DeleteAllOf(ctx, &v1alpha2.PolicyReport{}, client.InNamespace(ns)); err != nil {
+		return fmt.Errorf("deleting the policy reports of %s: %w", ns, err)
+	}
+	return nil
 }
 
 // create creates objs through c with a few clients at once.
@@ -188,7 +213,8 @@ func agrees(t testing.TB, ns string, want findings) time.Duration {
 
 // settle calls done after each change in ns (to an orgplane object or a
 // policy report; at most once a second, the lists being large) until it
-// returns true, or converge has passed, and returns its last answer.
+// returns true, t has failed (a manager exited, say) or converge has
+// passed, and returns its last answer.
 func settle(t testing.TB, ns string, done func() bool) bool {
 	t.Helper()
 	// Its end stops the watches too.
@@ -223,6 +249,9 @@ func settle(t testing.TB, ns string, done func() bool) bool {
 		last := time.Now()
 		if done() {
 			return true
+		}
+		if t.Failed() {
+			return false
 		}
 		select {
 		case <-ctx.Done():

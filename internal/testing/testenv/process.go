@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -41,6 +42,9 @@ type Process struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 	err  error // the exit, once done is closed
+	// stopping is set by Kill and Terminate: an exit without it fails the
+	// test.
+	stopping atomic.Bool
 }
 
 // ManagerBinary builds the manager once per environment (into a folder
@@ -67,9 +71,9 @@ func (e *Env) ManagerBinary() (string, error) {
 
 // RunManager starts the manager binary with args (main's flags, after the
 // harness's own: metrics, probes, JSON logs) and the environment's
-// kubeconfig. It does not wait for it to be ready (WaitReady). When t ends
-// the process is killed if still running, and its last lines are shown if
-// t failed.
+// kubeconfig. It does not wait for it to be ready (WaitReady). An exit
+// that Kill or Terminate did not cause fails t. When t ends the process is
+// killed if still running, and its last lines are shown if t failed.
 func (e *Env) RunManager(t testing.TB, name string, args ...string) *Process {
 	t.Helper()
 	bin, err := e.ManagerBinary()
@@ -102,6 +106,9 @@ func (e *Env) RunManager(t testing.TB, name string, args ...string) *Process {
 	go func() {
 		p.err = p.cmd.Wait()
 		close(p.done)
+		if !p.stopping.Load() {
+			t.Errorf("manager %s exited by itself: %v", name, p.err)
+		}
 	}()
 	t.Cleanup(func() {
 		p.Kill()
@@ -126,6 +133,7 @@ func (p *Process) Kill() {
 		return
 	default:
 	}
+	p.stopping.Store(true)
 	_ = p.cmd.Process.Signal(syscall.SIGKILL)
 	<-p.done
 }
@@ -133,6 +141,7 @@ func (p *Process) Kill() {
 // Terminate sends SIGTERM, as the kubelet does, and waits up to grace for
 // a clean exit; else it kills the process and says so.
 func (p *Process) Terminate(grace time.Duration) error {
+	p.stopping.Store(true)
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
