@@ -30,7 +30,7 @@ func TestOverload(t *testing.T) {
 
 	watch := watchManager(t, m)
 	// Enough clients that the apiserver's latency under load does not cap the rate.
-	const rate, workers = 200, 50
+	const rate, workers = 200, 200
 	d := size(10*time.Second, 60*time.Second)
 	mut := newMutator(objs, 6)
 	var mu sync.Mutex // the mutator's random source is not safe for concurrent use
