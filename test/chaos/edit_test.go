@@ -10,7 +10,7 @@ import (
 )
 
 // edit runs workers that change specs until d has passed: each owns every
-// workers-th object of objs, in turn, and calls change on one object at a
+// workers-th object of objs (workers must not outnumber objs), in turn, and calls change on one object at a
 // time, at most once per interval (as fast as it can when 0). change keeps
 // the object it is given up to date with what it wrote; a change under way
 // when d has passed completes, so that each object ends as written. It

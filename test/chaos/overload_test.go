@@ -29,8 +29,11 @@ func TestOverload(t *testing.T) {
 	ns, objs, m := converged(t, "overload-", size(200, 2000))
 
 	watch := watchManager(t, m)
-	// Enough clients that the apiserver's latency under load does not cap the rate.
-	const rate, workers = 200, 200
+	// Enough clients that the apiserver's latency caps the rate less, and
+	// no more than the objects: edit gives each client its own.
+	const rate = 200
+	targets := mutable(objs)
+	workers := min(200, len(targets))
 	d := size(10*time.Second, 60*time.Second)
 	mut := newMutator(objs, 6)
 	var mu sync.Mutex // the mutator's random source is not safe for concurrent use
@@ -42,7 +45,7 @@ func TestOverload(t *testing.T) {
 		return env.Client.Patch(ctx, o, client.MergeFrom(before))
 	}
 	start := time.Now()
-	changes, err := edit(ctx, mutable(objs), workers, workers*time.Second/rate, d, change)
+	changes, err := edit(ctx, targets, workers, time.Duration(workers)*time.Second/rate, d, change)
 	if err != nil {
 		t.Fatal(err)
 	}
