@@ -185,7 +185,8 @@ fuzz: ## Fuzz the policy engine, its fan-out, the manifest reader and the admiss
 ##@ Reliability
 
 .PHONY: chaos
-chaos: envtest ## Run the reliability scenarios at full size (CHAOS=1) and write their figures into docs/reliability.md.
+chaos: envtest ## Run the reliability scenarios of test/chaos (SIGKILLs mid-convergence, apiserver outage, leader failover, conflicts, overload) and test/hostile's hostile inputs at full size, and write their figures into docs/reliability.md.
+	KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -count=1 -timeout 90m -v ./test/chaos/ -args -chaos.full -chaos.record
 	CHAOS=1 HOSTILE_REPORT=$(CURDIR)/docs/reliability.md KUBEBUILDER_ASSETS=$(KUBEBUILDER_ASSETS) go test -count=1 -timeout 90m -run '^TestHostile$$' ./test/hostile/
 
 ##@ Benchmarks

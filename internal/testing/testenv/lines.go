@@ -46,3 +46,9 @@ func (l *Lines) Matching(s string) []string {
 	}
 	return out
 }
+
+// Last is the last n lines.
+func (l *Lines) Last(n int) string {
+	lines := strings.Split(strings.TrimRight(l.String(), "\n"), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
+}

@@ -52,7 +52,35 @@ func (e *Env) Create(t testing.TB, objs ...client.Object) {
 // fails while an object's status is behind its generation, so that callers
 // retry until the controller has caught up.
 func Findings(ctx context.Context, c client.Reader, ns string) ([]string, error) {
+	objs, err := List(ctx, c, ns)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
+	for _, item := range objs {
+		obj, judged := item.(orgv1.Judged)
+		if !judged {
+			continue
+		}
+		kind, _ := orgv1.KindOf(obj)
+		if g := obj.CommonStatus().ObservedGeneration; g != obj.GetGeneration() {
+			return nil, fmt.Errorf("%s %q: status.observedGeneration: %d, not yet %d", kind, obj.GetName(), g, obj.GetGeneration())
+		}
+		for _, v := range obj.Judgement().Violations {
+			out = append(out, fmt.Sprintf("%s/%s %s %s/%s %s", kind, obj.GetName(), v.Severity, v.Policy, v.Rule, v.Message))
+		}
+		if o, ok := obj.(*orgv1.Organization); ok {
+			out = append(out, ModelLines(o.Name, &o.Status)...)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// List reads every orgplane object of ns, kind after kind (as
+// orgv1.Kinds lists them).
+func List(ctx context.Context, c client.Reader, ns string) ([]orgv1.Object, error) {
+	var out []orgv1.Object
 	for _, k := range orgv1.Kinds {
 		l := k.NewList()
 		if err := c.List(ctx, l, client.InNamespace(ns)); err != nil {
@@ -63,22 +91,9 @@ func Findings(ctx context.Context, c client.Reader, ns string) ([]string, error)
 			return nil, err
 		}
 		for _, item := range items {
-			obj, judged := item.(orgv1.Judged)
-			if !judged {
-				continue
-			}
-			if g := obj.CommonStatus().ObservedGeneration; g != obj.GetGeneration() {
-				return nil, fmt.Errorf("%s %q: status.observedGeneration: %d, not yet %d", k.Kind, obj.GetName(), g, obj.GetGeneration())
-			}
-			for _, v := range obj.Judgement().Violations {
-				out = append(out, fmt.Sprintf("%s/%s %s %s/%s %s", k.Kind, obj.GetName(), v.Severity, v.Policy, v.Rule, v.Message))
-			}
-			if o, ok := obj.(*orgv1.Organization); ok {
-				out = append(out, ModelLines(o.Name, &o.Status)...)
-			}
+			out = append(out, item.(orgv1.Object))
 		}
 	}
-	slices.Sort(out)
 	return out, nil
 }
 

@@ -54,6 +54,15 @@ type Env struct {
 
 	webhooks bool
 	cleanups []func()
+	// certs is the apiserver's certificate directory, removed after it
+	// stops.
+	certs string
+	// manager is the manager binary that RunManager starts, built once.
+	manager struct {
+		sync.Mutex
+		path string
+		err  error
+	}
 }
 
 // Option adjusts the environment that Start starts.
@@ -153,19 +162,27 @@ func startControlPlane(o options) (*Env, error) {
 	if _, err := os.Stat(filepath.Join(assets, "kube-apiserver")); err != nil {
 		return nil, fmt.Errorf("no kube-apiserver in %s: run `make envtest` (or `make test`, which does): %w", assets, err)
 	}
+	// A certificate directory of our own, which the apiserver's Stop keeps
+	// (it removes only one it made): StartAPIServer then brings it back
+	// with the same serving and client CAs.
+	certs, err := os.MkdirTemp("", "orgplane-envtest-apiserver-")
+	if err != nil {
+		return nil, err
+	}
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths:     append([]string{repo.Path("config", "crd", "bases")}, o.crds...),
 		ErrorIfCRDPathMissing: true,
 	}
+	env.ControlPlane.APIServer = &envtest.APIServer{CertDir: certs}
 	if o.webhooks {
 		env.WebhookInstallOptions.Paths = []string{repo.Path("config", "webhook")}
 	}
 	cfg, err := env.Start()
 	if err != nil {
-		return nil, fmt.Errorf("starting the control plane: %w", err)
+		return nil, errors.Join(fmt.Errorf("starting the control plane: %w", err), os.RemoveAll(certs))
 	}
-	e := &Env{Environment: env, Config: cfg, webhooks: o.webhooks}
+	e := &Env{Environment: env, Config: cfg, webhooks: o.webhooks, certs: certs}
 	kubeconfig, err := os.CreateTemp("", "orgplane-envtest-kubeconfig-")
 	if err == nil {
 		e.Kubeconfig = kubeconfig.Name()
@@ -219,5 +236,6 @@ func (e *Env) Stop() error {
 	if e.Kubeconfig != "" {
 		err = errors.Join(err, os.Remove(e.Kubeconfig))
 	}
-	return errors.Join(err, e.Environment.Stop())
+	err = errors.Join(err, e.Environment.Stop())
+	return errors.Join(err, os.RemoveAll(e.certs))
 }
