@@ -1,8 +1,8 @@
 // Package cachegraph is the org graph the controller and the admission
 // webhook evaluate over: the manager's informer cache, read through
-// policy.Graph, and its one field index, which answers "who references X"
-// for the engine (policy.Graph's reverse lookups) and for the fan-out of
-// changes (policy.Index).
+// policy.Graph, and its field indexes, which answer "who references X" and
+// "which teams report to X" for the engine (policy.Graph's reverse lookups)
+// and for the fan-out of changes (policy.Index).
 package cachegraph
 
 import (
@@ -26,10 +26,20 @@ import (
 // one indexed List from the informer cache.
 const refsIndex = ".orgplane.refs"
 
-// SetupIndexes registers the field index that Graph reads with the
-// manager's indexer, for every kind of the API.
+// parentIndex indexes Teams by the team their parentRef names
+// (policy.ParentKey), for Index.Children.
+const parentIndex = ".orgplane.parent"
+
+// SetupIndexes registers the field indexes that Graph reads with the
+// manager's indexer: references for every kind of the API, parents for
+// Teams.
 func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
-	var errs []error
+	errs := []error{indexer.IndexField(ctx, &orgv1.Team{}, parentIndex, func(o client.Object) []string {
+		if k := policy.ParentKey(o); k != "" {
+			return []string{k}
+		}
+		return nil
+	})}
 	for _, k := range orgv1.Kinds {
 		errs = append(errs, indexer.IndexField(ctx, k.New(), refsIndex, func(o client.Object) []string {
 			refs := policy.References(o)
@@ -207,6 +217,11 @@ func (g *Graph) PlatformsReferencing(ns, name string) []*orgv1.Platform {
 // Referrers implements policy.Index.
 func (g *Graph) Referrers(kind orgv1.Kind, ref policy.ObjectRef) []policy.ObjectRef {
 	return g.refs(kind, client.MatchingFields{refsIndex: ref.String()})
+}
+
+// Children implements policy.Index.
+func (g *Graph) Children(team policy.ObjectRef) []policy.ObjectRef {
+	return g.refs(orgv1.KindTeam, client.MatchingFields{parentIndex: team.String()})
 }
 
 // InNamespace implements policy.Index.

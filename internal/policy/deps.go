@@ -135,6 +135,9 @@ type Index interface {
 	Referrers(kind orgv1.Kind, ref ObjectRef) []ObjectRef
 	// InNamespace lists the objects of kind in namespace.
 	InNamespace(kind orgv1.Kind, namespace string) []ObjectRef
+	// Children lists the teams whose parentRef names team (ParentKey),
+	// whether or not team exists.
+	Children(team ObjectRef) []ObjectRef
 }
 
 // Impact is what a change to one object may change.
@@ -247,8 +250,11 @@ func (w *walk) back(st step, from orgv1.Kind, x ObjectRef, obj metav1.Object, is
 	return nil
 }
 
-// descendants lists the teams below a team, through any chain of
-// references (a superset of parentRef chains), stopping where it has been.
+// descendants lists the teams below a team along parentRefs (the solid
+// line that opAncestors walks up), stopping where it has been. Only
+// parentRefs: the other references between teams (dotted lines, members'
+// teams) connect most of an organization, and walking them made the
+// fan-out of one team's change thousands of objects.
 func (w *walk) descendants(team ObjectRef) []ObjectRef {
 	if d, ok := w.below[team]; ok {
 		return d
@@ -256,7 +262,7 @@ func (w *walk) descendants(team ObjectRef) []ObjectRef {
 	var out []ObjectRef
 	seen := map[ObjectRef]bool{team: true}
 	for queue := []ObjectRef{team}; len(queue) > 0; queue = queue[1:] {
-		for _, child := range w.ix.Referrers(orgv1.KindTeam, queue[0]) {
+		for _, child := range w.ix.Children(queue[0]) {
 			if !seen[child] {
 				seen[child] = true
 				out = append(out, child)

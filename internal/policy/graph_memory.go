@@ -21,6 +21,7 @@ type MemoryGraph struct {
 	governed   map[ObjectRef][]*orgv1.Platform             // by committee named
 	teamUsers  map[ObjectRef][]*orgv1.Platform             // by team referenced
 	referrers  map[ObjectRef][]ObjectRef                   // by object named
+	children   map[ObjectRef][]ObjectRef                   // teams by the parent they name
 }
 
 // memoryNamespace holds one namespace's objects, each list sorted by name.
@@ -52,6 +53,7 @@ func NewMemoryGraph(objs ...metav1.Object) (*MemoryGraph, error) {
 		governed:  map[ObjectRef][]*orgv1.Platform{},
 		teamUsers: map[ObjectRef][]*orgv1.Platform{},
 		referrers: map[ObjectRef][]ObjectRef{},
+		children:  map[ObjectRef][]ObjectRef{},
 	}
 	seen := map[ObjectRef]bool{}
 	for i, obj := range objs {
@@ -132,6 +134,10 @@ func (g *MemoryGraph) add(ref ObjectRef, obj metav1.Object) {
 		o = o.DeepCopy()
 		m.teams = append(m.teams, o)
 		g.team[nameOf(o)] = o
+		if r := o.Spec.ParentRef; r != nil {
+			k := teamKey(ns, *r)
+			g.children[k] = append(g.children[k], ref)
+		}
 	case *orgv1.Platform:
 		o = o.DeepCopy()
 		m.platforms = append(m.platforms, o)
@@ -259,6 +265,9 @@ func (g *MemoryGraph) Referrers(kind orgv1.Kind, ref ObjectRef) []ObjectRef {
 	}
 	return out
 }
+
+// Children implements Index.
+func (g *MemoryGraph) Children(team ObjectRef) []ObjectRef { return g.children[team] }
 
 // InNamespace implements Index.
 func (g *MemoryGraph) InNamespace(kind orgv1.Kind, ns string) []ObjectRef {

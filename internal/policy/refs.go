@@ -32,6 +32,16 @@ func IndexKey(kind orgv1.Kind, namespace, name string) string {
 	return string(kind) + "/" + namespace + "/" + name
 }
 
+// ParentKey is the IndexKey of the team that a team's parentRef names, for
+// Index.Children; "" for any other object or a team without a parent.
+func ParentKey(obj metav1.Object) string {
+	t, ok := obj.(*orgv1.Team)
+	if !ok || t.Spec.ParentRef == nil {
+		return ""
+	}
+	return teamKey(t.Namespace, *t.Spec.ParentRef).String()
+}
+
 // fieldRef is one reference an object holds, with the JSON path of the field
 // that holds it so integrity messages can name the field at fault.
 type fieldRef struct {
