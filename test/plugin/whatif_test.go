@@ -87,16 +87,23 @@ func TestWhatifPredictsTheController(t *testing.T) {
 	if diff := cmp.Diff(expected, violationLines(after)); diff != "" {
 		t.Errorf("findings (-whatif +controller):\n%s", diff)
 	}
-	var org orgv1.Organization
-	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "acme-retail"}, &org); err != nil {
-		t.Fatal(err)
-	}
 	if len(res.Models) != 1 {
 		t.Fatalf("models %+v", res.Models)
 	}
+	// The Organization sums up the namespace a coalescing window after the
+	// objects it summarizes have converged.
 	m := res.Models[0].After
-	if got := (whatif.Models{Model: org.Status.InferredModel, Reason: org.Status.ModelReason, MartechModel: org.Status.InferredMartechModel,
-		MartechTeam: org.Status.MartechTeam, MartechReason: org.Status.MartechReason}); got != m {
+	var got whatif.Models
+	eventually(func() bool {
+		var org orgv1.Organization
+		if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "acme-retail"}, &org); err != nil {
+			return false
+		}
+		got = whatif.Models{Model: org.Status.InferredModel, Reason: org.Status.ModelReason, MartechModel: org.Status.InferredMartechModel,
+			MartechTeam: org.Status.MartechTeam, MartechReason: org.Status.MartechReason}
+		return got == m
+	})
+	if got != m {
 		t.Errorf("models after: whatif %+v, controller %+v", m, got)
 	}
 }
@@ -106,12 +113,17 @@ func TestWhatifPredictsTheController(t *testing.T) {
 func converge(t *testing.T, ctx context.Context, ns string, done func([]string) bool) []string {
 	t.Helper()
 	var got []string
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	eventually(func() bool {
 		var err error
 		got, err = testenv.Findings(ctx, env.Client, ns)
-		if err == nil && done(got) || time.Now().After(deadline) {
-			return got
-		}
+		return err == nil && done(got)
+	})
+	return got
+}
+
+// eventually calls done every 200ms until it holds, or for 30s.
+func eventually(done func() bool) {
+	for deadline := time.Now().Add(30 * time.Second); !done() && time.Now().Before(deadline); {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
