@@ -94,7 +94,7 @@ func TestWhatifPredictsTheController(t *testing.T) {
 	// objects it summarizes have converged.
 	m := res.Models[0].After
 	var got whatif.Models
-	eventually(func() bool {
+	testenv.Eventually(30*time.Second, 200*time.Millisecond, func() bool {
 		var org orgv1.Organization
 		if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "acme-retail"}, &org); err != nil {
 			return false
@@ -113,19 +113,12 @@ func TestWhatifPredictsTheController(t *testing.T) {
 func converge(t *testing.T, ctx context.Context, ns string, done func([]string) bool) []string {
 	t.Helper()
 	var got []string
-	eventually(func() bool {
+	testenv.Eventually(30*time.Second, 200*time.Millisecond, func() bool {
 		var err error
 		got, err = testenv.Findings(ctx, env.Client, ns)
 		return err == nil && done(got)
 	})
 	return got
-}
-
-// eventually calls done every 200ms until it holds, or for 30s.
-func eventually(done func() bool) {
-	for deadline := time.Now().Add(30 * time.Second); !done() && time.Now().Before(deadline); {
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 // violationLines keeps the lines of violations, without the organization's

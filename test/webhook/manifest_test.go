@@ -108,26 +108,19 @@ func TestOutageAdmits(t *testing.T) {
 	try := func() error {
 		return k8s.Create(ctx, platform(ns, "analytics", "bi-team"), client.DryRunAll)
 	}
-	eventually(t, "creates to fail while a Fail webhook is down", func() bool {
+	if !testenv.Eventually(15*time.Second, 100*time.Millisecond, func() bool {
 		err := try()
 		return err != nil && strings.Contains(err.Error(), "failed calling webhook")
-	})
+	}) {
+		t.Fatal("timed out waiting for creates to fail while a Fail webhook is down")
+	}
 
 	vwc.Webhooks[0].FailurePolicy = &generatedPolicy
 	if err := k8s.Update(ctx, vwc); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "creates to be admitted with the generated failurePolicy", func() bool { return try() == nil })
-}
-
-func eventually(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if !testenv.Eventually(15*time.Second, 100*time.Millisecond, func() bool { return try() == nil }) {
+		t.Fatal("timed out waiting for creates to be admitted with the generated failurePolicy")
 	}
 }
 
