@@ -48,6 +48,7 @@ func init() {
 // options are the manager's flags.
 type options struct {
 	metricsAddr, probeAddr  string
+	pprofAddr               string
 	leaderElect             bool
 	leaderElectionNamespace string
 	printVersion            bool
@@ -67,6 +68,7 @@ type options struct {
 func (o *options) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8443", "The address the metrics endpoint binds to; 0 disables it.")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to; 0 disables it.")
+	fs.StringVar(&o.pprofAddr, "pprof-bind-address", "", "The address Go's pprof profiles are served on (unauthenticated: bind it to localhost); empty disables them.")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "Enable leader election, so that only one replica reconciles at a time.")
 	fs.StringVar(&o.leaderElectionNamespace, "leader-election-namespace", "", "The namespace of the leader election Lease; default: the pod's own namespace (required when running outside a pod with --leader-elect).")
 	fs.BoolVar(&o.printVersion, "version", false, "Print the version and exit.")
@@ -143,6 +145,7 @@ func managerOptions(opts options) ctrl.Options {
 		NewClient:               newClient,
 		Metrics:                 metrics,
 		HealthProbeBindAddress:  opts.probeAddr,
+		PprofBindAddress:        opts.pprofAddr,
 		WebhookServer:           webhook.NewServer(webhook.Options{Port: opts.webhookPort, CertDir: opts.webhookCertPath, TLSOpts: metrics.TLSOpts}),
 		LeaderElection:          opts.leaderElect,
 		LeaderElectionID:        "orgplane.org.orgplane.io",

@@ -20,6 +20,15 @@ type deps struct {
 	reader client.Reader
 	engine *policy.Engine
 	now    func() time.Time
+	// namespaces shares the evaluations of whole namespaces.
+	namespaces *namespaceEvaluations
+}
+
+// evaluateNamespace judges every object of ns over the cache.
+func (d *deps) evaluateNamespace(ctx context.Context, ns string, now time.Time) (*policy.Evaluation, error) {
+	g := cachegraph.New(ctx, d.reader)
+	ev := d.engine.EvaluateNamespace(g, ns, now)
+	return ev, g.Err()
 }
 
 // requeueAt turns the engine's next instant of change into a single requeue,
@@ -79,17 +88,18 @@ func committeeRollup(sc *orgv1.SteeringCommittee, res policy.ObjectResult) {
 // summary from every object of the namespace.
 func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization) (reconcile.Result, error) {
 	start := time.Now()
-	g := cachegraph.New(ctx, d.reader)
-	ev := d.engine.EvaluateNamespace(g, org.Namespace, d.now())
-	own := ev.Object(refOf(orgv1.KindOrganization, org)).Violations()
-	observeEvaluation(orgv1.KindOrganization, start, len(own), g.Err())
-	if g.Err() != nil {
-		return reconcile.Result{}, g.Err()
+	ev, err := d.namespaces.evaluate(ctx, org.Namespace, d.now())
+	if err != nil {
+		observeEvaluation(orgv1.KindOrganization, start, 0, err)
+		return reconcile.Result{}, err
 	}
+	own := ev.Object(refOf(orgv1.KindOrganization, org)).Violations()
+	observeEvaluation(orgv1.KindOrganization, start, len(own), nil)
+	// The evaluation is shared: the status gets copies.
 	ns := ev.Namespaces[0]
 	ns.WriteModels(&org.Status)
-	org.Status.Transition = ev.Object(refOf(orgv1.KindOrganization, org)).Transition
-	org.Status.Summary = &ns.Summary
+	org.Status.Transition = ev.Object(refOf(orgv1.KindOrganization, org)).Transition.DeepCopy()
+	org.Status.Summary = ns.Summary.DeepCopy()
 	record(orgv1.KindOrganization, org, own)
 	return d.requeueAt(ev.RequeueAt), nil
 }
@@ -99,11 +109,10 @@ func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization
 // does not compile); its other rules keep working.
 func (d *deps) evaluatePolicy(ctx context.Context, gp *orgv1.GovernancePolicy) (reconcile.Result, error) {
 	start := time.Now()
-	g := cachegraph.New(ctx, d.reader)
-	ev := d.engine.EvaluateNamespace(g, gp.Namespace, d.now())
-	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, g.Err())
-	if g.Err() != nil {
-		return reconcile.Result{}, g.Err()
+	ev, err := d.namespaces.evaluate(ctx, gp.Namespace, d.now())
+	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, err)
+	if err != nil {
+		return reconcile.Result{}, err
 	}
 	res := ev.Policy(gp.Namespace, gp.Name)
 	gp.Status.Rules = res.RuleStatuses()

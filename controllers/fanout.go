@@ -31,6 +31,8 @@ type fanout struct {
 	cache  cache.Cache
 	reader client.Reader // the cache, with cachegraph's index
 	log    logr.Logger
+	// namespaces learns of each change before its requests are enqueued.
+	namespaces *namespaceEvaluations
 
 	mu       sync.Mutex
 	sinks    []sink
@@ -56,8 +58,8 @@ type sink struct {
 // write costs what the namespace holds. Measured in docs/performance.md.
 const namespaceWide = time.Second
 
-func newFanout(c cache.Cache, reader client.Reader, log logr.Logger) *fanout {
-	return &fanout{cache: c, reader: reader, log: log, synced: make(chan struct{})}
+func newFanout(c cache.Cache, reader client.Reader, log logr.Logger, namespaces *namespaceEvaluations) *fanout {
+	return &fanout{cache: c, reader: reader, log: log, namespaces: namespaces, synced: make(chan struct{})}
 }
 
 // source is the source of one reconciler's requests. Every source is made
@@ -174,6 +176,7 @@ func (f *fanout) listed(obj any) {
 
 // deliver hands each sink its requests of an impact.
 func (f *fanout) deliver(impact policy.Impact) {
+	f.namespaces.changed(impact.Namespaces)
 	for _, s := range f.sinks {
 		for _, r := range s.requests(impact) {
 			if s.coalesce > 0 {

@@ -214,9 +214,8 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		return reconcile.Result{}, err
 	}
 	ns, now := req.Namespace, r.deps.now()
-	g := cachegraph.New(ctx, r.deps.reader)
-	ev := r.deps.engine.EvaluateNamespace(g, ns, now)
-	if err := g.Err(); err != nil {
+	ev, err := r.deps.namespaces.evaluate(ctx, ns, now)
+	if err != nil {
 		return reconcile.Result{}, err
 	}
 	existing, previous, err := r.list(ctx, ns)

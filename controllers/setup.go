@@ -62,7 +62,8 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 		opts.Now = time.Now
 	}
 	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now}
-	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"))
+	d.namespaces = newNamespaceEvaluations(d.evaluateNamespace)
+	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.namespaces)
 	return errors.Join(
 		register(mgr, f, opts, orgv1.KindOrganization, d.evaluateOrganization),
 		register(mgr, f, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),

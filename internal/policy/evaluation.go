@@ -127,7 +127,7 @@ type NamespaceResult struct {
 // controller writes them: the evidence capped at orgv1.MaxModelEvidence.
 func (n NamespaceResult) WriteModels(st *orgv1.OrganizationStatus) {
 	st.InferredModel, st.ModelReason = n.Model.Model, n.Model.Reason
-	st.ModelEvidence = n.Model.Evidence[:min(len(n.Model.Evidence), orgv1.MaxModelEvidence):min(len(n.Model.Evidence), orgv1.MaxModelEvidence)]
+	st.ModelEvidence = slices.Clone(n.Model.Evidence[:min(len(n.Model.Evidence), orgv1.MaxModelEvidence)])
 	st.InferredMartechModel, st.MartechReason = n.Martech.Model, n.Martech.Reason
 	st.MartechTeam = n.Martech.TeamName(n.Namespace)
 }
