@@ -4,13 +4,41 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/time/rate"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
+
+// limitedRecorder emits events at most at its limiter's rate and drops
+// (and counts) the rest, as the kubelet's --event-qps does: events are
+// notices, the status is the record. A first evaluation of an org applied
+// at once finds thousands of objects non-compliant, and one event each
+// would cost the apiserver about as much as their status writes.
+type limitedRecorder struct {
+	recorder.EventRecorder
+	limiter *rate.Limiter
+}
+
+func (r limitedRecorder) Eventf(regarding, related runtime.Object, eventtype, reason, action, note string, args ...any) {
+	if !r.limiter.Allow() {
+		eventsDropped.Inc()
+		return
+	}
+	r.EventRecorder.Eventf(regarding, related, eventtype, reason, action, note, args...)
+}
+
+func (r limitedRecorder) AnnotatedEventf(regarding, related runtime.Object, annotations map[string]string, eventtype, reason, action, note string, args ...any) {
+	if !r.limiter.Allow() {
+		eventsDropped.Inc()
+		return
+	}
+	r.EventRecorder.AnnotatedEventf(regarding, related, annotations, eventtype, reason, action, note, args...)
+}
 
 // recordTransitions emits an event when an object turns non-compliant or
 // compliant again, or when it stalls, and none while nothing changes. A first

@@ -34,10 +34,14 @@ var (
 		Help:    "Time to evaluate one orgplane object, by kind.",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 4, 9), // 100µs .. 6.5s
 	}, []string{"kind"})
+	eventsDropped = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "orgplane_events_dropped_total",
+		Help: "Events not emitted because they came faster than --event-qps and --event-burst allow; the status still holds every finding.",
+	})
 )
 
 func init() {
-	metrics.Registry.MustRegister(violationsGauge, stalledGauge, evaluationsTotal, evaluationSeconds)
+	metrics.Registry.MustRegister(violationsGauge, stalledGauge, evaluationsTotal, evaluationSeconds, eventsDropped)
 }
 
 // observeEvaluation counts one evaluation of an object of kind.

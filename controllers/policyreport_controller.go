@@ -92,7 +92,7 @@ func setupReports(mgr ctrl.Manager, d *deps, f *fanout, opts Options) error {
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 			RecoverPanic:            ptr.To(true),
 		}).
-		WatchesRawSource(f.source(r.namespaces, namespaceWide)).
+		WatchesRawSource(f.source(r.namespaces, true)).
 		WatchesRawSource(source.Channel(r.found, handler.TypedEnqueueRequestsFromMapFunc(
 			func(_ context.Context, ns string) []reconcile.Request { return []reconcile.Request{reportRequest(ns)} })))
 	c, err := r.crd.watchCRD(b).Build(r)

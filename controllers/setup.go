@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -23,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
@@ -45,6 +47,10 @@ type Options struct {
 	// ReportAPIPolicyReport, ReportAPIOpenReports, or none ("" or
 	// ReportAPINone). See policyreport_controller.go.
 	ReportAPI string
+	// EventQPS and EventBurst bound the events emitted, all reconcilers
+	// together (limitedRecorder); a QPS of zero or less sets no bound.
+	EventQPS   float64
+	EventBurst int
 }
 
 // SetupReconcilers registers one reconciler per orgplane kind with the manager,
@@ -64,13 +70,18 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now}
 	d.namespaces = newNamespaceEvaluations(d.evaluateNamespace)
 	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.namespaces)
+	limit := rate.Inf
+	if opts.EventQPS > 0 {
+		limit = rate.Limit(opts.EventQPS)
+	}
+	rec := limitedRecorder{mgr.GetEventRecorder("orgplane-controller"), rate.NewLimiter(limit, opts.EventBurst)}
 	return errors.Join(
-		register(mgr, f, opts, orgv1.KindOrganization, d.evaluateOrganization),
-		register(mgr, f, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
-		register(mgr, f, opts, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
-		register(mgr, f, opts, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
-		register(mgr, f, opts, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
-		register(mgr, f, opts, orgv1.KindGovernancePolicy, d.evaluatePolicy),
+		register(mgr, f, opts, rec, orgv1.KindOrganization, d.evaluateOrganization),
+		register(mgr, f, opts, rec, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
+		register(mgr, f, opts, rec, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
+		register(mgr, f, opts, rec, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
+		register(mgr, f, opts, rec, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
+		register(mgr, f, opts, rec, orgv1.KindGovernancePolicy, d.evaluatePolicy),
 		setupReports(mgr, d, f, opts),
 	)
 }
@@ -87,7 +98,7 @@ var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicat
 func register[T any, P interface {
 	*T
 	orgv1.Object
-}](mgr ctrl.Manager, f *fanout, opts Options, kind orgv1.Kind, evaluate evaluator[P]) error {
+}](mgr ctrl.Manager, f *fanout, opts Options, rec recorder.EventRecorder, kind orgv1.Kind, evaluate evaluator[P]) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(strings.ToLower(string(kind))).
 		WithOptions(controller.Options{
@@ -95,18 +106,17 @@ func register[T any, P interface {
 			// One malformed object must never take the controller down.
 			RecoverPanic: ptr.To(true),
 		})
-	var coalesce time.Duration
-	if kind == orgv1.KindOrganization || kind == orgv1.KindGovernancePolicy {
-		coalesce = namespaceWide
-		b = b.Watches(P(new(T)), delayedStatusEvents(coalesce))
+	wide := kind == orgv1.KindOrganization || kind == orgv1.KindGovernancePolicy
+	if wide {
+		b = b.Watches(P(new(T)), delayedStatusEvents(namespaceWide))
 	} else {
 		b = b.For(P(new(T)))
 	}
-	return b.WatchesRawSource(f.source(objectsOf(kind), coalesce)).Complete(&statusReconciler[T, P]{
+	return b.WatchesRawSource(f.source(objectsOf(kind), wide)).Complete(&statusReconciler[T, P]{
 		client:   mgr.GetClient(),
 		kind:     kind,
 		evaluate: evaluate,
-		recorder: mgr.GetEventRecorder("orgplane-controller"),
+		recorder: rec,
 	})
 }
 
