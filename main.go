@@ -83,7 +83,7 @@ func (o *options) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhook (needs a serving certificate; see docs/webhook.md).")
 	fs.IntVar(&o.webhookPort, "webhook-port", 9443, "The port the webhook server listens on.")
 	fs.StringVar(&o.webhookCertPath, "webhook-cert-path", "", "The directory holding the webhook server's tls.crt and tls.key (default /tmp/k8s-webhook-server/serving-certs).")
-	fs.StringVar(&o.watchNamespaces, "watch-namespaces", "", "Comma-separated namespaces to watch; default: all. Objects elsewhere are not read, and references to them are reported as not found (docs/security.md; the RBAC of config/namespaced).")
+	fs.StringVar(&o.watchNamespaces, "watch-namespaces", "", "Comma-separated namespaces to watch; default: all. Objects elsewhere are not read, and references to them are reported as outside the watched namespaces (docs/security.md; the RBAC of config/namespaced).")
 	o.zap.BindFlags(fs)
 }
 

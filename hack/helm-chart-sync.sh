@@ -4,9 +4,9 @@
 # `make verify-generated` fails when a copy is stale.
 #   - crds/: the CRDs of config/crd/bases, which Helm installs as they are;
 #   - files/config/<path>: the objects the templates render from
-#     config/<path> (RBAC, metrics and webhook Services, the webhook
-#     configuration, the monitoring pack), changing only names, namespaces
-#     and labels.
+#     config/<path> (RBAC, the namespaced RBAC of watchNamespaces, metrics
+#     and webhook Services, the webhook configuration, the monitoring pack),
+#     changing only names, namespaces and labels.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 chart=$root/charts/orgplane
@@ -16,7 +16,7 @@ mkdir -p "$chart/crds"
 cp "$root"/config/crd/bases/*.yaml "$chart/crds/"
 
 cd "$root"
-for f in config/rbac/*.yaml config/default/metrics_service.yaml \
+for f in config/rbac/*.yaml config/namespaced/roles.yaml config/default/metrics_service.yaml \
   config/webhook/manifests.yaml config/webhook/service.yaml \
   config/prometheus/*.yaml config/prometheus/dashboards/*.json; do
   [[ ${f##*/} == kustomization.yaml ]] && continue

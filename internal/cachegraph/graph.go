@@ -19,6 +19,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/policy"
+	"github.com/orgplane/orgplane/internal/watchscope"
 )
 
 // refsIndex indexes every orgplane object by the objects it references
@@ -69,14 +70,19 @@ type Graph struct {
 }
 
 var (
-	_ policy.Graph = (*Graph)(nil)
-	_ policy.Index = (*Graph)(nil)
+	_ policy.Graph  = (*Graph)(nil)
+	_ policy.Index  = (*Graph)(nil)
+	_ policy.Scoped = (*Graph)(nil)
 )
 
 // New returns a Graph reading from r under ctx.
 func New(ctx context.Context, r client.Reader) *Graph {
 	return &Graph{ctx: ctx, reader: r}
 }
+
+// Watches implements policy.Scoped: the namespaces of --watch-namespaces
+// when the reader is the manager's client confined to them (watchscope).
+func (g *Graph) Watches(namespace string) bool { return watchscope.Watches(g.reader, namespace) }
 
 // Err is the first read error, if any.
 func (g *Graph) Err() error { return g.err }

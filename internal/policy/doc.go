@@ -29,8 +29,10 @@
 // (policy "builtin", rule "integrity", severity High, enforcement Audit) is
 // reported on the object holding the reference: every TeamRef,
 // SteeringCommitteeRef and PlatformRef that does not resolve, a Person's
-// teamRef included, and a team on a cycle of parentRefs. It is Audit because
-// it cannot be switched off, so it must not gate readiness; see integrity.go.
+// teamRef included (one into a namespace that a Scoped graph does not watch
+// says so instead of not found), and a team on a cycle of parentRefs. It is
+// Audit because it cannot be switched off, so it must not gate readiness;
+// see integrity.go.
 //
 // A rule that cannot be evaluated at all (unknown type, a CEL rule without
 // cel or match.kinds, match.kinds that leave no kind the type judges, an

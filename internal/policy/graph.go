@@ -42,3 +42,25 @@ type Graph interface {
 	// any namespace.
 	PlatformsReferencing(namespace, name string) []*orgv1.Platform
 }
+
+// Scoped is what a Graph that holds the objects of some namespaces only
+// implements: the controller's under --watch-namespaces (cachegraph, over
+// the client of internal/watchscope). A reference into a namespace it does
+// not watch cannot be resolved, whether or not the object exists there, and
+// the engine says so in place of "not found": the same finding (reference
+// integrity, and the rules that report a missing reference), with the reason.
+// A Graph that does not implement Scoped watches every namespace:
+// MemoryGraph, since kubectl org check sees every namespace of its files.
+// ImpactOf does not consult it: what a change concerns does not depend on why
+// a reference does not resolve.
+type Scoped interface {
+	// Watches reports whether the graph holds namespace's objects.
+	Watches(namespace string) bool
+}
+
+// Watches reports whether g holds namespace's objects: always, unless g is
+// Scoped. Graphs that wrap another forward Scoped through it.
+func Watches(g Graph, namespace string) bool {
+	s, ok := g.(Scoped)
+	return !ok || s.Watches(namespace)
+}

@@ -30,7 +30,7 @@ func integrity(c *evalCtx, s *subject) []problem {
 	c.refs = appendFieldRefs(c.refs[:0], s.obj)
 	for _, fr := range c.refs {
 		if resolve(c.g, fr.ref) == nil {
-			out = append(out, notFound(s, fr))
+			out = append(out, notFound(c.g, s, fr))
 		}
 	}
 	if t, ok := s.obj.(*orgv1.Team); ok {
@@ -41,7 +41,17 @@ func integrity(c *evalCtx, s *subject) []problem {
 	return out
 }
 
-// notFound is the problem of a reference that does not resolve.
-func notFound(s *subject, fr fieldRef) problem {
-	return s.problem(fr.field.String(), "%s %s not found", kindWords[fr.ref.Kind], s.rel(fr.ref))
+// notFound is the problem of a reference that does not resolve in g.
+func notFound(g Graph, s *subject, fr fieldRef) problem {
+	return s.problem(fr.field.String(), "%s %s %s", kindWords[fr.ref.Kind], s.rel(fr.ref), unresolved(g, fr.ref))
+}
+
+// unresolved says why ref, which g does not hold, does not resolve: it is not
+// found, or it lies in a namespace that g does not watch (Scoped), where it
+// may well exist.
+func unresolved(g Graph, ref ObjectRef) string {
+	if !Watches(g, ref.Namespace) {
+		return "is in a namespace this controller does not watch (--watch-namespaces), so it cannot be resolved"
+	}
+	return "not found"
 }

@@ -40,7 +40,7 @@ func checkActivities(c *evalCtx, s *subject, m *orgv1.ResponsibilityMatrix) []pr
 		refs.activity(i, a)
 		for _, fr := range refs.out {
 			if resolve(c.g, fr.ref) == nil {
-				out = append(out, notFound(s, fr))
+				out = append(out, notFound(c.g, s, fr))
 			}
 		}
 		if len(a.Responsible) == 0 {

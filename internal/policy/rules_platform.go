@@ -30,7 +30,7 @@ func checkPlatformOwnership(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	ref := teamKey(p.Namespace, *p.Spec.OwnerRef)
 	owner := c.g.Team(ref.Namespace, ref.Name)
 	if owner == nil {
-		return []problem{s.problem(field, "owner team %s not found", s.rel(ref))}
+		return []problem{s.problem(field, "owner team %s %s", s.rel(ref), unresolved(c.g, ref))}
 	}
 	var out []problem
 	if c.expired(owner) {
@@ -60,7 +60,7 @@ func checkPlatformGoverned(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	}
 	fr := fieldRef{field: path(field), ref: refKey(orgv1.KindSteeringCommittee, p.Namespace, ref.Namespace, ref.Name)}
 	if resolve(c.g, fr.ref) == nil {
-		return []problem{notFound(s, fr)}
+		return []problem{notFound(c.g, s, fr)}
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func checkPrivacyOwner(c *evalCtx, s *subject, r *orgv1.Rule) []problem {
 	ref := teamKey(p.Namespace, *po.TeamRef)
 	team := c.g.Team(ref.Namespace, ref.Name)
 	if team == nil {
-		return []problem{s.problem(field, "team %s not found", s.rel(ref))}
+		return []problem{s.problem(field, "team %s %s", s.rel(ref), unresolved(c.g, ref))}
 	}
 	var out []problem
 	if ok, list := allowed(team.Spec.Function, params(r).OwnerFunctions, defaultPrivacyOwnerFunctions); !ok {

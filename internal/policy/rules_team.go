@@ -14,7 +14,8 @@ func checkTeamStructure(c *evalCtx, s *subject, _ *orgv1.Rule) []problem {
 	t := s.obj.(*orgv1.Team)
 	var out []problem
 	if r := t.Spec.ParentRef; r != nil && parent(c.g, t) == nil {
-		out = append(out, s.problem("spec.parentRef", "parent team %s not found", s.rel(teamKey(t.Namespace, *r))))
+		ref := teamKey(t.Namespace, *r)
+		out = append(out, s.problem("spec.parentRef", "parent team %s %s", s.rel(ref), unresolved(c.g, ref)))
 	}
 	if p := c.teamPlace(s, t); p.cycle != nil {
 		out = append(out, cycleProblem(s, p))

@@ -4,7 +4,7 @@
 // only those namespaces, and its client answers a read in any other
 // namespace as not found, without asking the apiserver (whose RBAC would
 // refuse it). A reference into another namespace is then reported as
-// unresolvable, naming that namespace, like any dangling reference.
+// unresolvable because it lies outside them (Watches; policy.Scoped).
 package watchscope
 
 import (
@@ -72,6 +72,20 @@ func Reader(r client.Reader, namespaces []string) client.Reader {
 		return r
 	}
 	return scopedReader{r, namespaces}
+}
+
+// Watches reports whether r reads namespace's objects: always, unless r is
+// a Client or Reader of this package confined to other namespaces. It lets
+// what reads through r (cachegraph) tell a reference outside the watched
+// namespaces from one that is not found.
+func Watches(r client.Reader, namespace string) bool {
+	switch s := r.(type) {
+	case *scopedClient:
+		return !s.reader.outside(namespace)
+	case scopedReader:
+		return !s.outside(namespace)
+	}
+	return true
 }
 
 type scopedClient struct {

@@ -83,3 +83,27 @@ func TestClient(t *testing.T) {
 		}
 	}
 }
+
+// TestWatches: a Client or Reader of this package watches its namespaces
+// and cluster-scoped reads; any other reader watches everything.
+func TestWatches(t *testing.T) {
+	plain := fake.NewClientBuilder().Build()
+	for _, tc := range []struct {
+		name string
+		r    client.Reader
+		ns   string
+		want bool
+	}{
+		{"client inside", Client(plain, []string{"a", "b"}), "b", true},
+		{"client outside", Client(plain, []string{"a", "b"}), "c", false},
+		{"client cluster-scoped", Client(plain, []string{"a"}), "", true},
+		{"reader inside", Reader(plain, []string{"a"}), "a", true},
+		{"reader outside", Reader(plain, []string{"a"}), "c", false},
+		{"reader without namespaces", Reader(plain, nil), "c", true},
+		{"another reader", plain, "c", true},
+	} {
+		if got := Watches(tc.r, tc.ns); got != tc.want {
+			t.Errorf("%s: Watches(%q) = %v, want %v", tc.name, tc.ns, got, tc.want)
+		}
+	}
+}

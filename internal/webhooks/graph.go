@@ -29,6 +29,9 @@ func withObject(base policy.Graph, obj client.Object) *overlay {
 	return &overlay{Graph: base, obj: obj, refs: policy.References(obj)}
 }
 
+// Watches forwards base's policy.Scoped (--watch-namespaces).
+func (o *overlay) Watches(namespace string) bool { return policy.Watches(o.Graph, namespace) }
+
 // as returns obj as a P when it is one.
 func as[P client.Object](o *overlay) (P, bool) {
 	p, ok := o.obj.(P)
@@ -162,6 +165,10 @@ type liveLookups struct {
 func withLiveLookups(ctx context.Context, base policy.Graph, reader client.Reader) *liveLookups {
 	return &liveLookups{Graph: base, ctx: ctx, reader: reader, got: map[policy.ObjectRef]client.Object{}}
 }
+
+// Watches forwards base's policy.Scoped: the live reader is confined to
+// the same namespaces as the cache (SetupWebhooks).
+func (g *liveLookups) Watches(namespace string) bool { return policy.Watches(g.Graph, namespace) }
 
 func live[T any, P interface {
 	*T

@@ -9,10 +9,15 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/testing/builders"
+	"github.com/orgplane/orgplane/internal/watchscope"
 )
 
 func TestCapWarnings(t *testing.T) {
@@ -115,6 +120,37 @@ func TestFailsOpen(t *testing.T) {
 			if err != nil || len(ws) != 1 || !strings.HasPrefix(ws[0], `orgplane could not check platform "analytics": `) {
 				t.Errorf("%s reader: admit = %q, %v; want admitted with one warning that it was not checked", name, ws, err)
 			}
+		}
+	}
+}
+
+// TestWatchNamespaces: under --watch-namespaces, the webhook's graphs (the
+// overlay over the live lookups over the cache's) keep the cache's scope,
+// so that a reference outside the watched namespaces is warned as such,
+// though it exists there; one missing inside them is not found.
+func TestWatchNamespaces(t *testing.T) {
+	scheme := runtime.NewScheme()
+	if err := orgv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	b := fake.NewClientBuilder().WithScheme(scheme).WithObjects(builders.MakeTeam("secret", "other").Obj())
+	if err := cachegraph.SetupIndexes(t.Context(), indexer{b}); err != nil {
+		t.Fatal(err)
+	}
+	c, watched := b.Build(), []string{"acme"}
+	a := &admitter{cache: watchscope.Client(c, watched), live: watchscope.Reader(c, watched), engine: newEngine(t), now: func() time.Time { return now }}
+	for _, tc := range []struct {
+		parent, want string
+	}{
+		{"other/secret", `team "spy": spec.parentRef: team "other/secret" is in a namespace this controller does not watch (--watch-namespaces), so it cannot be resolved (builtin/integrity, High, Audit)`},
+		{"gone", `team "spy": spec.parentRef: team "gone" not found (builtin/integrity, High, Audit)`},
+	} {
+		ws, err := a.admit(t.Context(), orgv1.KindTeam, builders.MakeTeam("spy", "acme").Parent(tc.parent).Obj(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{tc.want}, []string(ws)); diff != "" {
+			t.Errorf("parent %s: warnings (-want +got):\n%s", tc.parent, diff)
 		}
 	}
 }

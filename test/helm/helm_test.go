@@ -9,14 +9,20 @@ import (
 	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
-// allValues turns every toggle on and sets every value.
-var allValues = filepath.Join(chart, "ci", "all-values.yaml")
+var (
+	// allValues turns every toggle on and sets every value.
+	allValues = filepath.Join(chart, "ci", "all-values.yaml")
+	// namespacedValues is the namespaced install: watchNamespaces.
+	namespacedValues = filepath.Join(chart, "ci", "namespaced-values.yaml")
+)
 
-// TestLint lints the chart, warnings as errors, with its default values and
-// with every toggle on; values.schema.json refuses wrong values.
+// TestLint lints the chart, warnings as errors, with its default values,
+// with every toggle on and namespaced; values.schema.json refuses wrong
+// values, policy reports with the namespaced RBAC among them.
 func TestLint(t *testing.T) {
 	helm(t, "lint", "--strict", chart)
 	helm(t, "lint", "--strict", chart, "-f", allValues)
+	helm(t, "lint", "--strict", chart, "-f", namespacedValues)
 
 	for _, tc := range []struct{ set, want string }{
 		{"reportApi=PolicyReport", "at '/reportApi': value must be one of"},
@@ -26,6 +32,9 @@ func TestLint(t *testing.T) {
 		{"webhook.issuerRef.kind=ClusterIssuer", "'name' required"},
 		{"image.digest=latest", "at '/image/digest'"},
 		{"metrics.enabled=true", "additional properties 'enabled' not allowed"},
+		{"watchNamespaces={Team-A}", "at '/watchNamespaces/0'"},
+		{"watchNamespaces={a,a}", "at '/watchNamespaces'"},
+		{"watchNamespaces={a},reportApi=openreports.io", "at '/reportApi': value must be one of '', 'none'"},
 	} {
 		out, err := exec.Command(helmBin, "lint", chart, "--set", tc.set).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), tc.want) {
@@ -68,6 +77,15 @@ func TestDryRun(t *testing.T) {
 		},
 		crds: []string{certManagerCRDs},
 		want: []string{"issuerRef:\n    kind: ClusterIssuer\n    name: internal-ca"},
+	}, {
+		name: "watchNamespaces",
+		render: func(t *testing.T) []byte {
+			// The Roles and RoleBindings need their namespaces.
+			env.Namespace(t, "team-a")
+			env.Namespace(t, "team-b")
+			return template(t, "-f", namespacedValues)
+		},
+		want: []string{"- --watch-namespaces=team-a,team-b", "- --report-api=none", "  namespace: team-a\n", "  namespace: team-b\n"},
 	}, {
 		name:   "config/default",
 		render: func(t *testing.T) []byte { return testenv.Kustomize(t, "config/default") },

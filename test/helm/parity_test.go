@@ -22,7 +22,8 @@ var helmLabels = []string{
 }
 
 // TestParity holds the chart equal to the kustomizations that install.yaml
-// and install-webhook.yaml are made of, and to the monitoring pack: the same
+// and install-webhook.yaml are made of, to the namespaced install (with
+// watchNamespaces) and to the monitoring pack: the same
 // objects (but the Namespace, which `helm install --create-namespace`
 // makes), field for field, once normalised (normalise). Changing the
 // Deployment, a role or a binding on one side only fails here.
@@ -33,6 +34,7 @@ func TestParity(t *testing.T) {
 	}{
 		{[]string{"config/default"}, ""},
 		{[]string{"config/webhook-certmanager"}, "webhook.enabled=true"},
+		{[]string{"config/namespaced"}, "watchNamespaces={team-a,team-b}"},
 		{[]string{"config/default", "config/prometheus"}, "metrics.serviceMonitor.enabled=true,prometheusRule.enabled=true,dashboard.enabled=true"},
 	} {
 		t.Run(strings.Join(tc.kustomizations, "+"), func(t *testing.T) {

@@ -198,6 +198,10 @@ func secretsAreOutOfReach(t *testing.T, cfg *rest.Config, ns string) {
 		{"get", "", "secrets", samplesNS, false},
 		{"create", "", "pods", ns, false},
 		{"create", "coordination.k8s.io", "leases", samplesNS, false},
+		// Leader election only gets, creates and updates its Lease.
+		{"delete", "coordination.k8s.io", "leases", ns, false},
+		{"list", "coordination.k8s.io", "leases", ns, false},
+		{"patch", "coordination.k8s.io", "leases", ns, false},
 		{"delete", "org.orgplane.io", "teams", samplesNS, false},
 		// What it needs, so that the refusals above are about the rules and
 		// not a stranger.

@@ -67,12 +67,22 @@ Templates that change more parse the result with fromYaml. Arguments: ctx
 (the root context), path.
 */}}
 {{- define "orgplane.fromConfig" -}}
-{{- $ctx := .ctx -}}
-{{- $obj := $ctx.Files.Get .path | fromYaml -}}
+{{- $obj := .ctx.Files.Get .path | fromYaml -}}
 {{- if not $obj.metadata }}{{ fail (printf "%s holds no object: run make manifests" .path) }}{{ end -}}
+{{ include "orgplane.configObject" (dict "ctx" .ctx "obj" $obj) }}
+{{- end }}
+
+{{/*
+orgplane.configObject renders obj, an object of config/, as fromConfig
+does; a namespaced object goes to namespace, by default the release's.
+Arguments: ctx (the root context), obj, optionally namespace.
+*/}}
+{{- define "orgplane.configObject" -}}
+{{- $ctx := .ctx -}}
+{{- $obj := deepCopy .obj -}}
 {{- $meta := $obj.metadata -}}
 {{- $_ := set $meta "name" (include "orgplane.prefixed" (dict "ctx" $ctx "name" $meta.name)) -}}
-{{- if $meta.namespace }}{{ $_ := set $meta "namespace" $ctx.Release.Namespace }}{{ end -}}
+{{- if $meta.namespace }}{{ $_ := set $meta "namespace" (.namespace | default $ctx.Release.Namespace) }}{{ end -}}
 {{- $labels := omit ($meta.labels | default dict) "app.kubernetes.io/managed-by" -}}
 {{- $_ := set $meta "labels" (merge $labels (include "orgplane.baseLabels" $ctx | fromYaml)) -}}
 {{- /* Subjects in config's namespace are the manager's ServiceAccount; others (Prometheus's) stay. */}}
@@ -80,4 +90,17 @@ Templates that change more parse the result with fromYaml. Arguments: ctx
 {{- if eq (.namespace | default "") "orgplane-system" }}{{ $_ := set . "namespace" $ctx.Release.Namespace }}{{ end }}
 {{- end -}}
 {{ toYaml $obj }}
+{{- end }}
+
+{{/*
+orgplane.configObjects lists the objects of a multi-document file of
+config/ (its copy in files/), as {"items": [...]}. Argument: ctx, path.
+*/}}
+{{- define "orgplane.configObjects" -}}
+{{- $items := list -}}
+{{- range regexSplit "(?m)^---[ \t]*$" (.ctx.Files.Get .path) -1 }}
+{{- $obj := fromYaml . }}
+{{- if $obj.kind }}{{ $items = append $items $obj }}{{ end }}
+{{- end -}}
+{{ toYaml (dict "items" $items) }}
 {{- end }}
