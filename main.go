@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -96,6 +97,7 @@ func main() {
 		return
 	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
+	tuneGC()
 	v := version.Get()
 	setupLog.Info("orgplane manager", "version", v.Version, "revision", v.Revision, "go", v.GoVersion, "platform", v.Platform)
 
@@ -119,6 +121,17 @@ func main() {
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "manager exited with an error")
 		os.Exit(1)
+	}
+}
+
+// tuneGC collects garbage when the heap has grown by half rather than Go's
+// default of doubling, unless GOGC says otherwise: the manager's heap is
+// mostly its informer cache, live for good, and doubling it before each
+// collection made the resident set nearly three times the live heap at
+// 10,000 objects, for little GC work saved (docs/performance.md).
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
 	}
 }
 
