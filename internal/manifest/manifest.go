@@ -479,7 +479,6 @@ func (r *reader) object(n *yaml.Node) {
 	}
 	if !deletion {
 		if errs = o.validate(what); len(errs) > 0 {
-			sortByLine(errs)
 			r.res.items = append(r.res.items, item{errs: errs})
 			return
 		}

@@ -28,18 +28,21 @@ func (o *Object) validate(what string) []error {
 	if ns := o.Object.GetNamespace(); meta != nil && ns != "" {
 		meta["namespace"] = ns
 	}
-	var errs []error
+	var errs, notes []error
 	for _, e := range crdschema.Validate(context.Background(), obj) {
-		if e.Type == fielderrors.ErrorTypeRequired && e.Field == "metadata.namespace" && o.Object.GetNamespace() == "" {
-			continue // read without a namespace to give: the request's would do
+		switch {
+		case e.Type == fielderrors.ErrorTypeRequired && e.Field == "metadata.namespace" && o.Object.GetNamespace() == "":
+			// read without a namespace to give: the request's would do
+		case e.Field == "<nil>":
+			// About the object as a whole (that its CEL rules were not
+			// run): after the errors it follows from.
+			notes = append(notes, &Error{File: o.File, Line: o.Line, Msg: what + ": " + e.Detail})
+		default:
+			errs = append(errs, &Error{File: o.File, Line: o.LineOf(e.Field), Msg: what + ": " + e.Error()})
 		}
-		msg := e.Error()
-		if e.Field == "<nil>" {
-			msg = e.Detail // about the object as a whole, such as that CEL rules were not run
-		}
-		errs = append(errs, &Error{File: o.File, Line: o.LineOf(e.Field), Msg: what + ": " + msg})
 	}
-	return errs
+	sortByLine(errs)
+	return append(errs, notes...)
 }
 
 // jsonOf is the JSON value that the apiserver decodes from the mapping n
