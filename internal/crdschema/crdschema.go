@@ -115,12 +115,6 @@ func compileVersion(v1 *apiextensionsv1.CustomResourceValidation, namespaced boo
 	}, nil
 }
 
-// Known reports whether the embedded CRDs define gvk.
-func Known(gvk schema.GroupVersionKind) bool {
-	vs, err := load()
-	return err == nil && vs[gvk] != nil
-}
-
 // Validate judges obj, the JSON form of one object as written (a map from
 // JSON decoding, int64 numbers), as the apiserver would judge its create;
 // it first applies the CRD's defaults to obj in place. The errors' fields are
