@@ -206,10 +206,14 @@ func (b *builder) team(t Team) *orgv1.Team {
 	out.Spec.Function = b.function(t, name, what)
 	out.Spec.Type = b.teamType(t, name, what)
 	if t.Parent != "" {
-		if parent, ok := b.names[t.Parent]; ok {
-			out.Spec.ParentRef = &orgv1.TeamRef{Name: parent}
-		} else {
+		switch parent, ok := b.names[t.Parent]; {
+		case !ok:
 			b.warn(cmpLocation(t.ParentAt, t.At), "%s: parent %q names no team of the input; the team is imported without a parent", what, t.Parent)
+		case parent == name:
+			// The CRD's CEL rule: the apiserver would reject the team.
+			b.warn(cmpLocation(t.ParentAt, t.At), "%s: is its own parent; the team is imported without a parent", what)
+		default:
+			out.Spec.ParentRef = &orgv1.TeamRef{Name: parent}
 		}
 	}
 	// The lead is the first member, so that it stays one when the

@@ -477,6 +477,12 @@ func (r *reader) object(n *yaml.Node) {
 	if o.Object.GetNamespace() == "" {
 		o.Object.SetNamespace(r.ns)
 	}
+	if !deletion {
+		if errs = o.validate(what); len(errs) > 0 {
+			r.res.items = append(r.res.items, item{errs: errs})
+			return
+		}
+	}
 	applyDefaults(o.Object)
 	o.lines, o.root = linesOf(n), nil
 	r.res.items = append(r.res.items, item{obj: o})

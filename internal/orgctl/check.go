@@ -36,10 +36,15 @@ without a namespace get the one of -n (default "default"), as kubectl apply
 
 The orgplane kinds are decoded strictly: an unknown or duplicate field, a
 missing required field or an unknown kind of the org.orgplane.io group is
-an error naming the file and line.
+an error naming the file and line. Each object is then validated as the
+apiserver validates a create, against the CRDs the plugin is built with and
+by the apiserver's own code (enums, bounds, patterns, formats, list keys,
+the CRDs' CEL rules, metadata.name and annotations): what it would reject
+is an error at the field's line, in the apiserver's words.
 
 Exit codes: 0 when nothing that --fail-on counts was found; 1 when it was;
-2 when the input cannot be read or is malformed. --fail-on=enforce (the
+2 when the input cannot be read, is malformed or the apiserver would reject
+it. --fail-on=enforce (the
 default) fails on a violation of an Enforce policy, which would make the
 object not Ready, and on a rule of an Enforce policy that cannot be
 evaluated; any fails on every violation and rule error; none never fails.

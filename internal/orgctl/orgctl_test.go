@@ -80,6 +80,8 @@ func TestCheckExitCodes(t *testing.T) {
 
 func TestCheckErrors(t *testing.T) {
 	malformed := writeFile(t, "bad.yaml", team+"---\nkind: Team\napiVersion: org.orgplane.io/v1alpha1\nmetadata: {name: x}\nspec:\n  function: IT\n  type: Department\n  colour: red\n")
+	invalid := writeFile(t, "invalid.yaml", team+"---\nkind: Team\napiVersion: org.orgplane.io/v1alpha1\nmetadata: {name: wizards}\nspec:\n  type: Department\n  function: Wizardry\n"+
+		"---\nkind: Team\napiVersion: org.orgplane.io/v1alpha1\nmetadata: {name: narcissus}\nspec:\n  function: IT\n  type: Department\n  parentRef: {name: narcissus}\n")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -87,6 +89,10 @@ func TestCheckErrors(t *testing.T) {
 		stderr string
 	}{
 		{"malformed input names the file and line", []string{"check", "-f", malformed}, "", malformed + `:12: Team "x": unknown field "spec.colour"`},
+		{"input the CRDs' schema rejects names the file, line and field as the apiserver does", []string{"check", "-f", invalid}, "",
+			invalid + `:11: Team "wizards": spec.function: Unsupported value: "Wizardry": supported values: `},
+		{"input a CRD's CEL rule rejects names the file, line and field as the apiserver does", []string{"check", "-f", invalid}, "",
+			invalid + `:19: Team "narcissus": spec.parentRef.name: Invalid value: spec.parentRef.name: a team cannot be its own parent`},
 		{"unreadable input", []string{"check", "-f", "/nonexistent/x.yaml"}, "", "/nonexistent/x.yaml: no such file or directory"},
 		{"malformed stdin", []string{"check", "-f", "-"}, "a: [", "stdin:1: did not find expected node content"},
 		{"no -f", []string{"check"}, "", "error: at least one -f PATH is required\nSee 'kubectl org check --help' for usage."},
