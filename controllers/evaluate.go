@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
@@ -20,6 +19,9 @@ type deps struct {
 	reader client.Reader
 	engine *policy.Engine
 	now    func() time.Time
+	// teams are the places of the teams, shared by every evaluation
+	// (sharedGraph) and kept current by the fan-out.
+	teams *policy.TeamHierarchy
 }
 
 // requeueAt turns the engine's next instant of change into a single requeue,
@@ -41,7 +43,7 @@ func refOf(kind orgv1.Kind, obj client.Object) policy.ObjectRef {
 func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(P, policy.ObjectResult)) evaluator[P] {
 	return func(ctx context.Context, obj P) (reconcile.Result, error) {
 		start := time.Now()
-		g := cachegraph.New(ctx, d.reader)
+		g := d.graph(ctx)
 		ref := refOf(kind, obj)
 		ev := d.engine.EvaluateObject(g, ref, d.now())
 		res := ev.Object(ref)
@@ -79,7 +81,7 @@ func committeeRollup(sc *orgv1.SteeringCommittee, res policy.ObjectResult) {
 // summary from every object of the namespace.
 func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization) (reconcile.Result, error) {
 	start := time.Now()
-	g := cachegraph.New(ctx, d.reader)
+	g := d.graph(ctx)
 	ev := d.engine.EvaluateNamespace(g, org.Namespace, d.now())
 	own := ev.Object(refOf(orgv1.KindOrganization, org)).Violations()
 	observeEvaluation(orgv1.KindOrganization, start, len(own), g.Err())
@@ -99,7 +101,7 @@ func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization
 // does not compile); its other rules keep working.
 func (d *deps) evaluatePolicy(ctx context.Context, gp *orgv1.GovernancePolicy) (reconcile.Result, error) {
 	start := time.Now()
-	g := cachegraph.New(ctx, d.reader)
+	g := d.graph(ctx)
 	ev := d.engine.EvaluateNamespace(g, gp.Namespace, d.now())
 	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, g.Err())
 	if g.Err() != nil {

@@ -31,6 +31,7 @@ type fanout struct {
 	cache  cache.Cache
 	reader client.Reader // the cache, with cachegraph's index
 	log    logr.Logger
+	teams  *policy.TeamHierarchy // told of every team's change
 
 	mu       sync.Mutex
 	sinks    []sink
@@ -56,8 +57,8 @@ type sink struct {
 // write costs what the namespace holds. Measured in docs/performance.md.
 const namespaceWide = time.Second
 
-func newFanout(c cache.Cache, reader client.Reader, log logr.Logger) *fanout {
-	return &fanout{cache: c, reader: reader, log: log, synced: make(chan struct{})}
+func newFanout(c cache.Cache, reader client.Reader, log logr.Logger, teams *policy.TeamHierarchy) *fanout {
+	return &fanout{cache: c, reader: reader, log: log, teams: teams, synced: make(chan struct{})}
 }
 
 // source is the source of one reconciler's requests. Every source is made
@@ -142,6 +143,7 @@ func (f *fanout) changed(ctx context.Context, old, obj any) {
 	if before != nil && after != nil && !specOrLabels.Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}) {
 		return
 	}
+	teamChanged(f.teams, before, after)
 	g := cachegraph.New(ctx, f.reader)
 	impact := policy.ImpactOf(g, before, after)
 	if err := g.Err(); err != nil {

@@ -214,7 +214,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		return reconcile.Result{}, err
 	}
 	ns, now := req.Namespace, r.deps.now()
-	g := cachegraph.New(ctx, r.deps.reader)
+	g := r.deps.graph(ctx)
 	ev := r.deps.engine.EvaluateNamespace(g, ns, now)
 	if err := g.Err(); err != nil {
 		return reconcile.Result{}, err

@@ -61,8 +61,8 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now}
-	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"))
+	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now, teams: policy.NewTeamHierarchy()}
+	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.teams)
 	return errors.Join(
 		register(mgr, f, opts, orgv1.KindOrganization, d.evaluateOrganization),
 		register(mgr, f, opts, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
