@@ -31,7 +31,7 @@ type fanout struct {
 	cache  cache.Cache
 	reader client.Reader // the cache, with cachegraph's index
 	log    logr.Logger
-	teams  *policy.TeamHierarchy // told of every team's change
+	teams  *policy.TeamHierarchy // the reconcilers', told of every change
 
 	mu       sync.Mutex
 	sinks    []sink
@@ -143,7 +143,9 @@ func (f *fanout) changed(ctx context.Context, old, obj any) {
 	if before != nil && after != nil && !specOrLabels.Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}) {
 		return
 	}
-	teamChanged(f.teams, before, after)
+	// Before any delivery: the evaluations the change causes must not see
+	// the places it moved, and one under way that saw them is among those.
+	f.teams.Changed(before, after)
 	g := cachegraph.New(ctx, f.reader)
 	impact := policy.ImpactOf(g, before, after)
 	if err := g.Err(); err != nil {

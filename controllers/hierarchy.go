@@ -3,9 +3,6 @@ package controllers
 import (
 	"context"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 )
@@ -26,22 +23,4 @@ func (g sharedGraph) TeamHierarchy() *policy.TeamHierarchy { return g.teams }
 // graph is a sharedGraph for one evaluation under ctx.
 func (d *deps) graph(ctx context.Context) sharedGraph {
 	return sharedGraph{cachegraph.New(ctx, d.reader), d.teams}
-}
-
-// teamChanged tells the shared hierarchy of a team's change (before and
-// after are nil on a creation and a deletion); any other object's change
-// moves no team. The fan-out calls it before delivering the change: the
-// evaluations it then causes see the hierarchy without what the change
-// moved, and one already under way, which may have read it before, is
-// among them.
-func teamChanged(h *policy.TeamHierarchy, before, after client.Object) {
-	o := after
-	if o == nil {
-		o = before
-	}
-	if _, ok := o.(*orgv1.Team); !ok {
-		return
-	}
-	now, _ := after.(*orgv1.Team)
-	h.TeamChanged(o.GetNamespace(), o.GetName(), now)
 }

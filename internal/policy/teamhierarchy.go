@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
@@ -20,9 +22,9 @@ type HierarchyCache interface {
 // TeamHierarchy keeps the places of teams in the parentRef hierarchy across
 // evaluations, so that judging every team of a chain one evaluation at a
 // time costs time linear in the teams, not in their depths. It is safe for
-// concurrent use. Its owner must call TeamChanged on every change of a team
+// concurrent use. Its owner must call Changed on every change of a team
 // before re-evaluating what the change concerns; the evaluations must read
-// a Graph that holds every change TeamChanged has been told of (an informer
+// a Graph that holds every change Changed has been told of (an informer
 // cache does: its store changes before its handlers hear of it).
 type TeamHierarchy struct {
 	mu sync.Mutex
@@ -35,7 +37,7 @@ func NewTeamHierarchy() *TeamHierarchy {
 }
 
 // place is t's place, placing the teams not placed yet, read from g. Under
-// the lock, so that a change TeamChanged hears of after the walk drops what
+// the lock, so that a change Changed hears of after the walk drops what
 // it placed, and one it heard of before is in g.
 func (h *TeamHierarchy) place(g Graph, t *orgv1.Team) *place {
 	h.mu.Lock()
@@ -43,27 +45,44 @@ func (h *TeamHierarchy) place(g Graph, t *orgv1.Team) *place {
 	if p := h.placed[nameOf(t)]; p != nil {
 		return p
 	}
-	// t was read before the lock: a change TeamChanged has handled since
+	// t was read before the lock: a change Changed has handled since
 	// would never drop a place worked out from the version before it.
 	cur := g.Team(t.Namespace, t.Name)
 	if cur == nil { // deleted since: its place is this evaluation's alone
 		alone := placements{placed: map[teamName]*place{}}
 		return alone.walk(g, t)
 	}
-	return h.walk(g, cur)
-}
-
-// TeamChanged drops the places that a change of the named team may move:
-// its creation, an update, or its deletion (obj nil). Places worked out
-// from the same parentRef, type and function stay, whatever else changed.
-func (h *TeamHierarchy) TeamChanged(namespace, name string, obj *orgv1.Team) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := teamName{namespace, name}
-	if p := h.placed[n]; p != nil && (obj == nil || !samePlacing(p.team, obj)) {
+	p := h.walk(g, cur)
+	if e, ok := g.(interface{ Err() error }); ok && e.Err() != nil {
+		// A lookup that failed (cachegraph's) looked like a missing team:
+		// keep nothing this walk may have placed from it.
 		h.drop(p.tree)
 	}
-	if obj != nil {
+	return p
+}
+
+// Changed drops the places that a change of an object may move, given its
+// versions before and after the change (nil on a creation and a deletion),
+// as ImpactOf takes them: a team's creation, update or deletion moves its
+// tree, and a creation the trees whose top names it as parent. Places
+// worked out from the same parentRef, type and function stay, whatever
+// else changed; a change of any other kind moves nothing.
+func (h *TeamHierarchy) Changed(before, after metav1.Object) {
+	o := after
+	if isNil(o) {
+		o = before
+	}
+	if t, ok := o.(*orgv1.Team); !ok || t == nil {
+		return
+	}
+	now, _ := after.(*orgv1.Team)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := teamName{o.GetNamespace(), o.GetName()}
+	if p := h.placed[n]; p != nil && (now == nil || !samePlacing(p.team, now)) {
+		h.drop(p.tree)
+	}
+	if now != nil {
 		for _, tr := range slices.Clone(h.dangling[n]) {
 			h.drop(tr)
 		}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -72,22 +73,8 @@ func checkSharedHierarchy(t *testing.T, e *Engine, c impactCase, changes []byte)
 		changes = changes[len(change):]
 		var old, changed metav1.Object
 		objects, old, changed = applyChange(objects, change, c.namespaces)
-		tellTeamChange(h, old, changed)
+		h.Changed(old, changed)
 	}
-}
-
-// tellTeamChange tells h of a change, if it is a team's, as the
-// controller's fan-out does.
-func tellTeamChange(h *TeamHierarchy, old, changed metav1.Object) {
-	o := changed
-	if o == nil {
-		o = old
-	}
-	if o == nil || kindOfObject(o) != orgv1.KindTeam {
-		return
-	}
-	now, _ := changed.(*orgv1.Team)
-	h.TeamChanged(o.GetNamespace(), o.GetName(), now)
 }
 
 // compareShared judges every object one evaluation at a time, two workers
@@ -166,7 +153,7 @@ func TestTeamHierarchyChanges(t *testing.T) {
 		if changed != nil {
 			objects = append(objects, changed)
 		}
-		tellTeamChange(h, old, changed)
+		h.Changed(old, changed)
 		compareShared(t, e, objects, h, i)
 		if t.Failed() {
 			t.Fatalf("after %q", s.name)
@@ -200,5 +187,38 @@ func BenchmarkChainObjects(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// failingGraph is a sharingGraph whose lookups of one team fail, as
+// cachegraph's do: nil, and the error kept for Err.
+type failingGraph struct {
+	sharingGraph
+	fail string
+	err  error
+}
+
+func (g *failingGraph) Team(ns, name string) *orgv1.Team {
+	if name == g.fail {
+		g.err = errors.New("the cache is gone")
+		return nil
+	}
+	return g.sharingGraph.Team(ns, name)
+}
+
+func (g *failingGraph) Err() error { return g.err }
+
+// TestTeamHierarchyReadError: a lookup that failed during an evaluation
+// leaves no place behind: the next evaluation, over a graph that reads
+// well, finds the cycle.
+func TestTeamHierarchyReadError(t *testing.T) {
+	objects := hierarchyObjects("cycle", 4)
+	g := graph(t, objects...)
+	h := NewTeamHierarchy()
+	e := newEngine(t)
+	ref := ObjectRef{Kind: orgv1.KindTeam, Namespace: ns, Name: "team-3"}
+	e.EvaluateObject(&failingGraph{sharingGraph: sharingGraph{g, h}, fail: "team-1"}, ref, now)
+	if diff := cmp.Diff(e.EvaluateObject(g, ref, now), e.EvaluateObject(sharingGraph{g, h}, ref, now)); diff != "" {
+		t.Errorf("after a failed read, the shared hierarchy differs (-fresh +shared):\n%s", diff)
 	}
 }
