@@ -105,6 +105,9 @@ type tree struct {
 	// dangles is the team the top's parentRef names, when it does not
 	// exist; the zero teamName otherwise.
 	dangles teamName
+	// teams are the teams placed in it, when a TeamHierarchy keeps them
+	// (placements.dangling is not nil), so that dropping it costs its size.
+	teams []teamName
 }
 
 // cycle is a cycle of parentRefs: each team's parent is the next one, the
@@ -172,6 +175,7 @@ func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 		if p != nil {
 			k := p.at
 			tr = ps.closeCycle(walk[k:])
+			ps.keep(tr, walk[k:])
 			walk, above = walk[:k], p
 			break
 		}
@@ -186,6 +190,7 @@ func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 	if tr == nil && len(walk) > 0 { // the walk reached a top
 		tr = ps.newTree(walk[len(walk)-1].team)
 	}
+	ps.keep(tr, walk)
 	for i := len(walk) - 1; i >= 0; i-- {
 		p := walk[i]
 		for m := range marks {
@@ -203,6 +208,15 @@ func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 		return above
 	}
 	return first
+}
+
+// keep adds the teams of places to tr's, when the trees are kept.
+func (ps *placements) keep(tr *tree, places []*place) {
+	if ps.dangling != nil {
+		for _, p := range places {
+			tr.teams = append(tr.teams, nameOf(p.team))
+		}
+	}
 }
 
 // newTree is the tree under top, a team whose parent does not resolve,

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"maps"
 	"slices"
 	"sync"
 
@@ -91,7 +90,11 @@ func (h *TeamHierarchy) Changed(before, after metav1.Object) {
 
 // drop forgets the places of a tree.
 func (ps *placements) drop(tr *tree) {
-	maps.DeleteFunc(ps.placed, func(_ teamName, p *place) bool { return p.tree == tr })
+	for _, n := range tr.teams {
+		if p := ps.placed[n]; p != nil && p.tree == tr {
+			delete(ps.placed, n)
+		}
+	}
 	if l := slices.DeleteFunc(ps.dangling[tr.dangles], func(d *tree) bool { return d == tr }); len(l) > 0 {
 		ps.dangling[tr.dangles] = l
 	} else {
