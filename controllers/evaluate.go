@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
-	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/policy"
 )
 
@@ -20,13 +19,16 @@ type deps struct {
 	reader client.Reader
 	engine *policy.Engine
 	now    func() time.Time
+	// teams are the places of the teams, shared by every evaluation
+	// (sharedGraph) and kept current by the fan-out.
+	teams *policy.TeamHierarchy
 	// namespaces shares the evaluations of whole namespaces.
 	namespaces *namespaceEvaluations
 }
 
 // evaluateNamespace judges every object of ns over the cache.
 func (d *deps) evaluateNamespace(ctx context.Context, ns string, now time.Time) (*policy.Evaluation, error) {
-	g := cachegraph.New(ctx, d.reader)
+	g := d.graph(ctx)
 	ev := d.engine.EvaluateNamespace(g, ns, now)
 	return ev, g.Err()
 }
@@ -50,7 +52,7 @@ func refOf(kind orgv1.Kind, obj client.Object) policy.ObjectRef {
 func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(P, policy.ObjectResult)) evaluator[P] {
 	return func(ctx context.Context, obj P) (reconcile.Result, error) {
 		start := time.Now()
-		g := cachegraph.New(ctx, d.reader)
+		g := d.graph(ctx)
 		ref := refOf(kind, obj)
 		ev := d.engine.EvaluateObject(g, ref, d.now())
 		res := ev.Object(ref)

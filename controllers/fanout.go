@@ -31,6 +31,7 @@ type fanout struct {
 	cache  cache.Cache
 	reader client.Reader // the cache, with cachegraph's index
 	log    logr.Logger
+	teams  *policy.TeamHierarchy // the reconcilers', told of every change
 	// namespaces learns of each change before its requests are enqueued.
 	namespaces *namespaceEvaluations
 
@@ -60,8 +61,8 @@ const (
 	namespaceWidePatience = 10 * time.Second
 )
 
-func newFanout(c cache.Cache, reader client.Reader, log logr.Logger, namespaces *namespaceEvaluations) *fanout {
-	return &fanout{cache: c, reader: reader, log: log, namespaces: namespaces, synced: make(chan struct{})}
+func newFanout(c cache.Cache, reader client.Reader, log logr.Logger, teams *policy.TeamHierarchy, namespaces *namespaceEvaluations) *fanout {
+	return &fanout{cache: c, reader: reader, log: log, teams: teams, namespaces: namespaces, synced: make(chan struct{})}
 }
 
 // source is the source of one reconciler's requests. Every source is made
@@ -151,6 +152,9 @@ func (f *fanout) changed(ctx context.Context, old, obj any) {
 	if before != nil && after != nil && !specOrLabels.Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}) {
 		return
 	}
+	// Before any delivery: the evaluations the change causes must not see
+	// the places it moved, and one under way that saw them is among those.
+	f.teams.Changed(before, after)
 	g := cachegraph.New(ctx, f.reader)
 	impact := policy.ImpactOf(g, before, after)
 	if err := g.Err(); err != nil {

@@ -67,9 +67,9 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now}
+	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now, teams: policy.NewTeamHierarchy()}
 	d.namespaces = newNamespaceEvaluations(d.evaluateNamespace)
-	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.namespaces)
+	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.teams, d.namespaces)
 	limit := rate.Inf
 	if opts.EventQPS > 0 {
 		limit = rate.Limit(opts.EventQPS)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -34,14 +35,27 @@ func chain(g Graph, t *orgv1.Team) []*orgv1.Team {
 	return teams
 }
 
-// hierarchy is where teams stand in the parentRef hierarchy, worked out
-// once per evaluation: each team's place is computed on first use by one
+// hierarchy is where teams stand in the parentRef hierarchy, as one
+// evaluation sees it: each team's place is computed on first use by one
 // walk up to a team already placed, so placing every team of a namespace
 // costs time linear in the number of teams, whatever the depth, and a
-// cycle is found once for all its teams. Teams are looked up in g.
+// cycle is found once for all its teams. Teams are looked up in g. When g
+// shares a TeamHierarchy (HierarchyCache), the places come from it and
+// placements only remembers them, so that an evaluation locks it once per
+// team.
 type hierarchy struct {
-	g      Graph
+	g Graph
+	placements
+	shared *TeamHierarchy
+}
+
+// placements are the places of the teams placed so far.
+type placements struct {
 	placed map[teamName]*place
+	// dangling lists, by the team a top's parentRef names but that does not
+	// exist, the trees under that top, which its creation moves; nil when
+	// not kept (an evaluation's own hierarchy sees no creation).
+	dangling map[teamName][]*tree
 }
 
 // teamName names a team; cheaper to hash than an ObjectRef.
@@ -50,27 +64,50 @@ type teamName struct{ namespace, name string }
 func nameOf(t *orgv1.Team) teamName { return teamName{t.Namespace, t.Name} }
 
 func newHierarchy(g Graph) *hierarchy {
-	return &hierarchy{g: g, placed: map[teamName]*place{}}
+	h := &hierarchy{g: g, placements: placements{placed: map[teamName]*place{}}}
+	if hc, ok := g.(HierarchyCache); ok {
+		h.shared = hc.TeamHierarchy()
+	}
+	return h
 }
 
 // place is one team's position.
 type place struct {
+	// team is the team as it was placed. A shared place may outlive that
+	// version: only what places it (name, parentRef, type, function) is
+	// read, and TeamHierarchy drops the place when that changes.
 	team *orgv1.Team
 	// cycle is the cycle of parentRefs the team is on, nil when none (a
 	// team below a cycle is not on it), and at is the team's index in it.
 	cycle *cycle
 	at    int
 	// onCycle is the team's problem of being on its cycle, once written:
-	// the integrity check and TeamStructure both report it.
-	onCycle *problem
+	// the integrity check and TeamStructure both report it, and evaluations
+	// sharing the place may write it at once (the same message).
+	onCycle atomic.Pointer[problem]
 	// nearest are the nearest teams up the solid line, the team itself
 	// included, that are a BusinessUnit, a CenterOfExcellence, of function
 	// IT and of function Marketing (nil when there is none); on a cycle,
 	// the line goes once around it.
 	nearest [marks]*orgv1.Team
+	// tree is what the place was worked out from.
+	tree *tree
 	// done is false while a walk is placing the team; at is then its
 	// position on the walk.
 	done bool
+}
+
+// tree is the teams placed up to one top team (whose parent does not
+// resolve) or one cycle: every place depends on the teams above it only, so
+// a change to a team, or the creation of the parent a top names, moves the
+// places of its tree and no other.
+type tree struct {
+	// dangles is the team the top's parentRef names, when it does not
+	// exist; the zero teamName otherwise.
+	dangles teamName
+	// teams are the teams placed in it, when a TeamHierarchy keeps them
+	// (placements.dangling is not nil), so that dropping it costs its size.
+	teams []teamName
 }
 
 // cycle is a cycle of parentRefs: each team's parent is the next one, the
@@ -104,24 +141,41 @@ func (m mark) of(t *orgv1.Team) bool {
 	return t.Spec.Function == orgv1.FunctionMarketing
 }
 
-// place returns t's place, placing t and the teams above it that are not
-// placed yet.
+// place returns t's place: from the shared hierarchy if g has one, or
+// placing t and the teams above it that this evaluation has not placed yet.
 func (h *hierarchy) place(t *orgv1.Team) *place {
+	if h.shared == nil {
+		return h.walk(h.g, t)
+	}
+	name := nameOf(t)
+	p := h.placed[name]
+	if p == nil {
+		p = h.shared.place(h.g, t)
+		h.placed[name] = p
+	}
+	return p
+}
+
+// walk returns t's place, placing t and the teams above it that are not
+// placed yet; it looks them up in g.
+func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 	// Walk up until a team already placed, the top, or a team of this walk
 	// again: the walk then ends in a cycle, from that team on.
 	var buf [16]*place // as deep as most walks go
 	walk := buf[:0]
 	var first, above *place
+	var tr *tree
 	for t != nil {
 		name := nameOf(t)
-		p := h.placed[name]
+		p := ps.placed[name]
 		if p != nil && p.done {
-			above = p
+			above, tr = p, p.tree
 			break
 		}
 		if p != nil {
 			k := p.at
-			h.closeCycle(walk[k:])
+			tr = ps.closeCycle(walk[k:])
+			ps.keep(tr, walk[k:])
 			walk, above = walk[:k], p
 			break
 		}
@@ -129,10 +183,14 @@ func (h *hierarchy) place(t *orgv1.Team) *place {
 		if first == nil {
 			first = p
 		}
-		h.placed[name] = p
+		ps.placed[name] = p
 		walk = append(walk, p)
-		t = parent(h.g, t)
+		t = parent(g, t)
 	}
+	if tr == nil && len(walk) > 0 { // the walk reached a top
+		tr = ps.newTree(walk[len(walk)-1].team)
+	}
+	ps.keep(tr, walk)
 	for i := len(walk) - 1; i >= 0; i-- {
 		p := walk[i]
 		for m := range marks {
@@ -143,13 +201,34 @@ func (h *hierarchy) place(t *orgv1.Team) *place {
 				p.nearest[m] = above.nearest[m]
 			}
 		}
-		p.at, p.done = 0, true
+		p.at, p.done, p.tree = 0, true, tr
 		above = p
 	}
 	if first == nil { // t was placed before
 		return above
 	}
 	return first
+}
+
+// keep adds the teams of places to tr's, when the trees are kept.
+func (ps *placements) keep(tr *tree, places []*place) {
+	if ps.dangling != nil {
+		for _, p := range places {
+			tr.teams = append(tr.teams, nameOf(p.team))
+		}
+	}
+}
+
+// newTree is the tree under top, a team whose parent does not resolve,
+// kept under the parent its parentRef names if dangling is kept.
+func (ps *placements) newTree(top *orgv1.Team) *tree {
+	tr := &tree{}
+	if r := top.Spec.ParentRef; r != nil && ps.dangling != nil {
+		k := teamKey(top.Namespace, *r)
+		tr.dangles = teamName{k.Namespace, k.Name}
+		ps.dangling[tr.dangles] = append(ps.dangling[tr.dangles], tr)
+	}
+	return tr
 }
 
 // teamPlace is the place of s, a team, looked up once per subject: the
@@ -161,15 +240,17 @@ func (c *evalCtx) teamPlace(s *subject, t *orgv1.Team) *place {
 	return s.place
 }
 
-// closeCycle places the teams of a cycle, in parent order.
-func (h *hierarchy) closeCycle(ring []*place) {
+// closeCycle places the teams of a cycle, in parent order, and returns
+// their tree.
+func (ps *placements) closeCycle(ring []*place) *tree {
 	c := &cycle{teams: make([]*orgv1.Team, len(ring))}
 	if n := len(ring); n > maxCycleNamed {
 		c.more = fmt.Sprintf(" -> ... and %s more; cycle of %s teams", thousands(n-maxCycleNamed), thousands(n))
 	}
+	tr := &tree{}
 	for i, p := range ring {
 		c.teams[i] = p.team
-		p.cycle, p.at, p.done = c, i, true
+		p.cycle, p.at, p.done, p.tree = c, i, true, tr
 	}
 	// Going round twice backward, the last team marked seen is the nearest
 	// one forward, around the cycle, from each team.
@@ -184,6 +265,7 @@ func (h *hierarchy) closeCycle(ring []*place) {
 			}
 		}
 	}
+	return tr
 }
 
 // maxCycleNamed is how many teams of a cycle its message names.
@@ -194,11 +276,13 @@ const maxCycleNamed = 5
 // teams from the team and the cycle's length, so that a message stays short
 // however long the cycle.
 func cycleProblem(s *subject, p *place) problem {
-	if p.onCycle == nil {
-		pr := writeCycle(s, p)
-		p.onCycle = &pr
+	pr := p.onCycle.Load()
+	if pr == nil {
+		w := writeCycle(s, p)
+		pr = &w
+		p.onCycle.Store(pr)
 	}
-	return *p.onCycle
+	return *pr
 }
 
 // writeCycle writes the problem of s, which is p's team, being on a cycle.
