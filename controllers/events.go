@@ -25,19 +25,24 @@ type limitedRecorder struct {
 }
 
 func (r limitedRecorder) Eventf(regarding, related runtime.Object, eventtype, reason, action, note string, args ...any) {
-	if !r.limiter.Allow() {
-		eventsDropped.Inc()
-		return
+	if r.allow() {
+		r.EventRecorder.Eventf(regarding, related, eventtype, reason, action, note, args...)
 	}
-	r.EventRecorder.Eventf(regarding, related, eventtype, reason, action, note, args...)
 }
 
 func (r limitedRecorder) AnnotatedEventf(regarding, related runtime.Object, annotations map[string]string, eventtype, reason, action, note string, args ...any) {
-	if !r.limiter.Allow() {
-		eventsDropped.Inc()
-		return
+	if r.allow() {
+		r.EventRecorder.AnnotatedEventf(regarding, related, annotations, eventtype, reason, action, note, args...)
 	}
-	r.EventRecorder.AnnotatedEventf(regarding, related, annotations, eventtype, reason, action, note, args...)
+}
+
+// allow takes a token for one event, or counts it as dropped.
+func (r limitedRecorder) allow() bool {
+	if r.limiter.Allow() {
+		return true
+	}
+	eventsDropped.Inc()
+	return false
 }
 
 // recordTransitions emits an event when an object turns non-compliant or

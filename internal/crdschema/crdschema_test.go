@@ -32,6 +32,12 @@ func unstructuredOf(t *testing.T, obj orgv1.Object) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return jsonObject(t, js)
+}
+
+// jsonObject decodes a JSON object as the apiserver hands it to validation.
+func jsonObject(t *testing.T, js []byte) map[string]any {
+	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(js, &m); err != nil {
 		t.Fatal(err)
@@ -68,10 +74,7 @@ func samples(t *testing.T) []map[string]any {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var m map[string]any
-			if err := json.Unmarshal(js, &m); err != nil {
-				t.Fatal(err)
-			}
+			m := jsonObject(t, js)
 			m["metadata"].(map[string]any)["namespace"] = "default"
 			out = append(out, m)
 		}
