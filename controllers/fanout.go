@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
@@ -23,10 +24,12 @@ import (
 
 // fanout delivers each change of an orgplane object to every reconciler it
 // concerns. What a change concerns is policy.ImpactOf, the rules' declared
-// dependencies walked backward over the cache's index: computed once per
-// event, whatever the number of reconcilers, each of which then takes its
-// own requests out of it (the objects of its kind, or the namespaces for the
-// policy reports).
+// dependencies walked backward over the cache's index: computed once,
+// whatever the number of reconcilers, each of which then takes its own
+// requests out of it (the objects of its kind, or the namespaces for the
+// policy reports). The changes that arrive while one walk runs are walked
+// together, in the next: during a bulk apply one walk takes many changes,
+// and the fan-out never falls further behind than one walk.
 type fanout struct {
 	cache  cache.Cache
 	reader client.Reader // the cache, with cachegraph's index
@@ -34,6 +37,10 @@ type fanout struct {
 	teams  *policy.TeamHierarchy // the reconcilers', told of every change
 	// namespaces learns of each change before its requests are enqueued.
 	namespaces *namespaceEvaluations
+
+	pendingMu sync.Mutex
+	pending   []metav1.Object // versions of the changes not walked yet
+	wake      chan struct{}   // a change is pending
 
 	mu       sync.Mutex
 	sinks    []sink
@@ -62,7 +69,7 @@ const (
 )
 
 func newFanout(c cache.Cache, reader client.Reader, log logr.Logger, teams *policy.TeamHierarchy, namespaces *namespaceEvaluations) *fanout {
-	return &fanout{cache: c, reader: reader, log: log, teams: teams, namespaces: namespaces, synced: make(chan struct{})}
+	return &fanout{cache: c, reader: reader, log: log, teams: teams, namespaces: namespaces, synced: make(chan struct{}), wake: make(chan struct{}, 1)}
 }
 
 // source is the source of one reconciler's requests. Every source is made
@@ -112,20 +119,21 @@ func (s *fanoutSource) WaitForSync(ctx context.Context) error {
 	}
 }
 
-// watch adds the fan-out's handler to the informer of every kind, until ctx
-// ends.
+// watch adds the fan-out's handler to the informer of every kind, and walks
+// the changes it hears of, until ctx ends.
 func (f *fanout) watch(ctx context.Context) {
 	defer close(f.synced)
+	go f.walk(ctx)
 	handler := toolscache.ResourceEventHandlerDetailedFuncs{
 		AddFunc: func(obj any, initial bool) {
 			if initial {
 				f.listed(obj)
 				return
 			}
-			f.changed(ctx, nil, obj)
+			f.changed(nil, obj)
 		},
-		UpdateFunc: func(old, obj any) { f.changed(ctx, old, obj) },
-		DeleteFunc: func(obj any) { f.changed(ctx, obj, nil) },
+		UpdateFunc: func(old, obj any) { f.changed(old, obj) },
+		DeleteFunc: func(obj any) { f.changed(obj, nil) },
 	}
 	for _, k := range orgv1.Kinds {
 		inf, err := f.cache.GetInformer(ctx, k.New())
@@ -145,9 +153,9 @@ func (f *fanout) watch(ctx context.Context) {
 	}
 }
 
-// changed fans one event out: old and obj are the object before and after
-// it, nil on a creation or deletion.
-func (f *fanout) changed(ctx context.Context, old, obj any) {
+// changed takes one event for the next walk: old and obj are the object
+// before and after it, nil on a creation or deletion.
+func (f *fanout) changed(old, obj any) {
 	before, after := object(old), object(obj)
 	if before != nil && after != nil && !specOrLabels.Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}) {
 		return
@@ -155,17 +163,35 @@ func (f *fanout) changed(ctx context.Context, old, obj any) {
 	// Before any delivery: the evaluations the change causes must not see
 	// the places it moved, and one under way that saw them is among those.
 	f.teams.Changed(before, after)
-	g := cachegraph.New(ctx, f.reader)
-	impact := policy.ImpactOf(g, before, after)
-	if err := g.Err(); err != nil {
-		changed := after
-		if changed == nil {
-			changed = before
-		}
-		f.log.Error(err, "fanning out a change; it may reach fewer objects than it should",
-			"namespace", changed.GetNamespace(), "name", changed.GetName())
+	f.pendingMu.Lock()
+	f.pending = append(f.pending, before, after)
+	f.pendingMu.Unlock()
+	select {
+	case f.wake <- struct{}{}:
+	default: // already woken
 	}
-	f.deliver(impact)
+}
+
+// walk fans out the pending changes, all of them at once each time, until
+// ctx ends.
+func (f *fanout) walk(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-f.wake:
+		}
+		f.pendingMu.Lock()
+		versions := f.pending
+		f.pending = nil
+		f.pendingMu.Unlock()
+		g := cachegraph.New(ctx, f.reader)
+		impact := policy.ImpactOf(g, versions...)
+		if err := g.Err(); err != nil {
+			f.log.Error(err, "fanning out changes; they may reach fewer objects than they should", "changes", len(versions)/2)
+		}
+		f.deliver(impact)
+	}
 }
 
 // listed fans out an object of an informer's initial list: it concerns

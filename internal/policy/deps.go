@@ -150,12 +150,16 @@ type Impact struct {
 	Namespaces []string
 }
 
-// ImpactOf walks every declared dependency backward from a changed object.
-// versions are the object before and after the change (on a creation or
-// deletion, the one that exists); ix holds the objects after the change.
-// Objects of other types, and nil ones, are ignored.
+// ImpactOf walks every declared dependency backward from changed objects.
+// versions are each changed object's versions before and after its change
+// (on a creation or deletion, the one that exists), of one object or of
+// many; ix holds the objects after every change. Objects of other types,
+// and nil ones, are ignored. The impact of many changes together is that of
+// each, found in one walk: walking each change on its own would reach the
+// same objects again, and, a chain of teams created bottom-up, each
+// creation's descendants again, in time quadratic in the chain.
 func ImpactOf(ix Index, versions ...metav1.Object) Impact {
-	w := &walk{ix: ix, found: map[ObjectRef]bool{}, below: map[ObjectRef][]ObjectRef{}}
+	w := &walk{ix: ix, found: map[ObjectRef]bool{}, children: map[ObjectRef][]ObjectRef{}, referrers: map[referrersKey][]ObjectRef{}}
 	var changed []metav1.Object
 	for _, v := range versions {
 		if kind, ok := orgv1.KindOf(v); ok && !isNil(v) {
@@ -163,10 +167,8 @@ func ImpactOf(ix Index, versions ...metav1.Object) Impact {
 			changed = append(changed, v)
 		}
 	}
-	for _, v := range changed {
-		for _, rel := range relations {
-			w.dependents(v, rel.kind, rel.path)
-		}
+	for _, rel := range relations {
+		w.dependents(changed, rel.kind, rel.path)
 	}
 	nss := map[string]bool{}
 	for o := range w.found {
@@ -182,11 +184,18 @@ func ImpactOf(ix Index, versions ...metav1.Object) Impact {
 	return Impact{Objects: slices.SortedFunc(maps.Keys(w.found), compareRefs), Namespaces: slices.Sorted(maps.Keys(nss))}
 }
 
-// walk is the state of one ImpactOf.
+// walk is the state of one ImpactOf. It remembers the index's answers,
+// which many paths, and many changes, ask again.
 type walk struct {
-	ix    Index
-	found map[ObjectRef]bool
-	below map[ObjectRef][]ObjectRef // descendants, memoized
+	ix        Index
+	found     map[ObjectRef]bool
+	children  map[ObjectRef][]ObjectRef
+	referrers map[referrersKey][]ObjectRef
+}
+
+type referrersKey struct {
+	kind orgv1.Kind
+	ref  ObjectRef
 }
 
 func (w *walk) add(refs []ObjectRef) {
@@ -196,82 +205,109 @@ func (w *walk) add(refs []ObjectRef) {
 }
 
 // dependents adds the objects of kind judged whose dependency path reaches
-// changed, at any hop: the hop's own fields lead to the next, so a change to
-// an object on the way matters as much as one at the end.
-func (w *walk) dependents(changed metav1.Object, judged orgv1.Kind, path []step) {
-	kind, _ := orgv1.KindOf(changed)
-	self := ObjectRef{Kind: kind, Namespace: changed.GetNamespace(), Name: changed.GetName()}
+// a changed object, at any hop: the hop's own fields lead to the next, so a
+// change to an object on the way matters as much as one at the end. From
+// the hop at a changed object on, the walk goes backward with the set of
+// objects reached, each once whatever number of changes reached it.
+func (w *walk) dependents(changed []metav1.Object, judged orgv1.Kind, path []step) {
 	for i, st := range path {
-		if st.op == opFindings || st.kind != kind {
+		if st.op == opFindings {
 			continue
 		}
-		at := []ObjectRef{self}
-		for j := i; j >= 0 && len(at) > 0; j-- {
-			from := judged
+		from := func(j int) orgv1.Kind {
 			if j > 0 {
-				from = path[j-1].kind
+				return path[j-1].kind
 			}
-			var prev []ObjectRef
-			for _, x := range at {
-				prev = append(prev, w.back(path[j], from, x, changed, j == i)...)
-			}
-			at = prev
+			return judged
 		}
-		w.add(at)
+		at, walked := map[ObjectRef]bool{}, map[ObjectRef]bool{}
+		for _, c := range changed {
+			kind, _ := orgv1.KindOf(c)
+			if kind != st.kind {
+				continue
+			}
+			switch p, isPolicy := c.(*orgv1.GovernancePolicy); {
+			case st.op == opReferrers:
+				// Back from what the change itself names, before it and after.
+				for _, r := range References(c) {
+					if r.Kind == from(i) {
+						at[r] = true
+					}
+				}
+			case st.op == opNamespace && isPolicy && !judgesKind(p, from(i)):
+				// A policy changes the findings of the kinds its rules judge only.
+			default:
+				walked[ObjectRef{Kind: kind, Namespace: c.GetNamespace(), Name: c.GetName()}] = true
+			}
+		}
+		if len(walked) > 0 {
+			maps.Copy(at, w.back(st, from(i), walked))
+		}
+		for j := i - 1; j >= 0 && len(at) > 0; j-- {
+			at = w.back(path[j], from(j), at)
+		}
+		for r := range at {
+			w.found[r] = true
+		}
 	}
 }
 
-// back lists the objects of kind from that reach x in one step st. obj is
-// the changed object, which x is when isChanged.
-func (w *walk) back(st step, from orgv1.Kind, x ObjectRef, obj metav1.Object, isChanged bool) []ObjectRef {
+// back is the set of objects of kind from that reach an object of at in
+// one step st.
+func (w *walk) back(st step, from orgv1.Kind, at map[ObjectRef]bool) map[ObjectRef]bool {
+	out := map[ObjectRef]bool{}
 	switch st.op {
 	case opRefs:
-		return w.ix.Referrers(from, x)
-	case opReferrers:
-		if !isChanged {
-			panic("policy: a referrers step that is not a path's last") // TestDeclarations rules it out
-		}
-		var out []ObjectRef
-		for _, r := range References(obj) {
-			if r.Kind == from {
-				out = append(out, r)
+		for x := range at {
+			k := referrersKey{from, x}
+			refs, ok := w.referrers[k]
+			if !ok {
+				refs = w.ix.Referrers(from, x)
+				w.referrers[k] = refs
+			}
+			for _, r := range refs {
+				out[r] = true
 			}
 		}
-		return out
+	case opReferrers:
+		panic("policy: a referrers step that is not a path's last") // TestDeclarations rules it out
 	case opAncestors:
-		return w.descendants(x)
+		w.descendants(at, out)
 	case opNamespace:
-		if p, ok := obj.(*orgv1.GovernancePolicy); ok && isChanged && !judgesKind(p, from) {
-			// A policy changes the findings of the kinds its rules judge only.
-			return nil
+		nss := map[string]bool{}
+		for x := range at {
+			nss[x.Namespace] = true
 		}
-		return w.ix.InNamespace(from, x.Namespace)
+		for ns := range nss {
+			for _, r := range w.ix.InNamespace(from, ns) {
+				out[r] = true
+			}
+		}
 	}
-	return nil
+	return out
 }
 
-// descendants lists the teams below a team along parentRefs (the solid
-// line that opAncestors walks up), stopping where it has been. Only
+// descendants adds to out the teams below the teams of at along parentRefs
+// (the solid line that opAncestors walks up), each team once. A team of at
+// is among them only if it is below one (on a cycle, below itself). Only
 // parentRefs: the other references between teams (dotted lines, members'
 // teams) connect most of an organization, and walking them made the
 // fan-out of one team's change thousands of objects.
-func (w *walk) descendants(team ObjectRef) []ObjectRef {
-	if d, ok := w.below[team]; ok {
-		return d
-	}
-	var out []ObjectRef
-	seen := map[ObjectRef]bool{team: true}
-	for queue := []ObjectRef{team}; len(queue) > 0; queue = queue[1:] {
-		for _, child := range w.ix.Children(queue[0]) {
-			if !seen[child] {
-				seen[child] = true
-				out = append(out, child)
+func (w *walk) descendants(at, out map[ObjectRef]bool) {
+	queue := slices.Collect(maps.Keys(at))
+	for ; len(queue) > 0; queue = queue[1:] {
+		children, ok := w.children[queue[0]]
+		if !ok {
+			children = w.ix.Children(queue[0])
+			w.children[queue[0]] = children
+		}
+		for _, child := range children {
+			if !out[child] {
+				out[child] = true
 				queue = append(queue, child)
 			}
 		}
 	}
-	w.below[team] = out
-	return out
 }
 
 // judgesKind reports whether a rule of the policy judges objects of kind (by

@@ -83,26 +83,39 @@ func TestImpact(t *testing.T) {
 		return b
 	}
 	for i := range 1000 {
-		checkImpact(t, e, impactOrg(i, bytes(64+rng.IntN(600))), bytes(64+rng.IntN(600)))
+		// One change, or (a controller's fan-out takes them together) a few.
+		changes := make([][]byte, 1+rng.IntN(3)*(i%2))
+		for j := range changes {
+			changes[j] = bytes(64 + rng.IntN(600))
+		}
+		checkImpact(t, e, impactOrg(i, bytes(64+rng.IntN(600))), changes...)
 		if t.Failed() {
 			return
 		}
 	}
 }
 
-// checkImpact applies the change that change's bytes describe to objects:
-// the deletion of one object, or a random object put in place of the one of
-// its kind, namespace and name, if any. It evaluates before and after, and
-// fails for every difference that ImpactOf, over the objects after the
-// change, does not announce.
-func checkImpact(t *testing.T, e *Engine, c impactCase, change []byte) {
+// checkImpact applies the changes that changes' bytes describe to objects,
+// one after the other: each the deletion of one object, or a random object
+// put in place of the one of its kind, namespace and name, if any. It
+// evaluates before and after, and fails for every difference that ImpactOf
+// of every change together, over the objects after them, does not announce.
+func checkImpact(t *testing.T, e *Engine, c impactCase, changes ...[]byte) {
 	t.Helper()
 	objects := c.objects
-	after, old, changed := applyChange(objects, change, c.namespaces)
+	after := objects
+	var versions []metav1.Object
+	var whats []string
+	for _, change := range changes {
+		var old, changed metav1.Object
+		after, old, changed = applyChange(after, change, c.namespaces)
+		versions = append(versions, old, changed)
+		whats = append(whats, describeChange(old, changed))
+	}
 	ga := graph(t, after...)
 	before, now2 := e.Evaluate(graph(t, objects...), now), e.Evaluate(ga, now)
-	imp := ImpactOf(ga, old, changed)
-	what := describeChange(old, changed)
+	imp := ImpactOf(ga, versions...)
+	what := strings.Join(whats, ", then ")
 
 	results := func(ev *Evaluation) map[ObjectRef]any {
 		m := map[ObjectRef]any{}
