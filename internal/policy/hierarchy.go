@@ -56,6 +56,10 @@ type placements struct {
 	// exist, the trees under that top, which its creation moves; nil when
 	// not kept (an evaluation's own hierarchy sees no creation).
 	dangling map[teamName][]*tree
+	// borrow, when set, gives the place of a team met on a walk that
+	// another hierarchy holds and that this one may take as it is
+	// (HierarchyBase); nil when it may not.
+	borrow func(t *orgv1.Team) *place
 }
 
 // teamName names a team; cheaper to hash than an ObjectRef.
@@ -65,7 +69,11 @@ func nameOf(t *orgv1.Team) teamName { return teamName{t.Namespace, t.Name} }
 
 func newHierarchy(g Graph) *hierarchy {
 	h := &hierarchy{g: g, placements: placements{placed: map[teamName]*place{}}}
-	if hc, ok := g.(HierarchyCache); ok {
+	if hb, ok := g.(HierarchyBase); ok {
+		if shared, base, changed := hb.HierarchyBase(); shared != nil {
+			h.borrow = func(t *orgv1.Team) *place { return shared.borrowed(g, base, changed, t) }
+		}
+	} else if hc, ok := g.(HierarchyCache); ok {
 		h.shared = hc.TeamHierarchy()
 	}
 	return h
@@ -168,6 +176,11 @@ func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 	for t != nil {
 		name := nameOf(t)
 		p := ps.placed[name]
+		if p == nil && ps.borrow != nil {
+			if p = ps.borrow(t); p != nil {
+				ps.placed[name] = p
+			}
+		}
 		if p != nil && p.done {
 			above, tr = p, p.tree
 			break

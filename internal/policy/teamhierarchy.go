@@ -18,6 +18,18 @@ type HierarchyCache interface {
 	TeamHierarchy() *TeamHierarchy
 }
 
+// HierarchyBase is a Graph that shows a TeamHierarchy's graph (base) with
+// one object changed: the admission webhook's, the informer cache with the
+// object being admitted in place of the stored one. Its evaluations place
+// teams themselves, but up a parentRef chain they take, from the
+// TeamHierarchy, the place of the first team that the change cannot move,
+// so that admitting a team under a deep chain costs what placing one team
+// costs, not the chain's depth. HierarchyBase may return a nil
+// TeamHierarchy: the evaluation then places every team itself.
+type HierarchyBase interface {
+	HierarchyBase() (h *TeamHierarchy, base Graph, changed metav1.Object)
+}
+
 // TeamHierarchy keeps the places of teams in the parentRef hierarchy across
 // evaluations, so that judging every team of a chain one evaluation at a
 // time costs time linear in the teams, not in their depths. It is safe for
@@ -108,4 +120,34 @@ func samePlacing(a, b *orgv1.Team) bool {
 	return a.Spec.Type == b.Spec.Type && a.Spec.Function == b.Spec.Function &&
 		(a.Spec.ParentRef == nil) == (b.Spec.ParentRef == nil) &&
 		(a.Spec.ParentRef == nil || teamKey(a.Namespace, *a.Spec.ParentRef) == teamKey(b.Namespace, *b.Spec.ParentRef))
+}
+
+// borrowed is the place, in h, of t, a team of g met on a walk, when
+// changed, the one object in which g differs from base (beside the teams g
+// may find that base has not heard of yet), cannot have moved it: nil when
+// it may have. A team not placed in h yet is placed over base.
+func (h *TeamHierarchy) borrowed(g, base Graph, changed metav1.Object, t *orgv1.Team) *place {
+	c, isTeam := changed.(*orgv1.Team)
+	if isTeam && c.Namespace == t.Namespace && c.Name == t.Name {
+		return nil
+	}
+	if base.Team(t.Namespace, t.Name) == nil {
+		return nil // g found it, base has not: its place would be this walk's alone
+	}
+	p := h.place(base, t)
+	h.mu.Lock()
+	ok := h.placed[nameOf(t)] == p && samePlacing(p.team, t)
+	if ok && isTeam {
+		// Above t, the changed team: on t's chain, or closing it.
+		cp := h.placed[nameOf(c)]
+		ok = p.tree.dangles != nameOf(c) && (cp == nil || cp.tree != p.tree)
+	}
+	h.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	if d := p.tree.dangles; d != (teamName{}) && g.Team(d.namespace, d.name) != nil {
+		return nil // the parent the top names exists in g: the chain goes on
+	}
+	return p
 }

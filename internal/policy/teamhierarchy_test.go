@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -23,10 +24,25 @@ type sharingGraph struct {
 
 func (g sharingGraph) TeamHierarchy() *TeamHierarchy { return g.teams }
 
+// baseGraph is a Graph a change away from the graph of a TeamHierarchy
+// (base), as the admission webhook's is from the informer cache.
+type baseGraph struct {
+	*MemoryGraph
+	teams   *TeamHierarchy
+	base    Graph
+	changed metav1.Object
+}
+
+func (g baseGraph) HierarchyBase() (*TeamHierarchy, Graph, metav1.Object) {
+	return g.teams, g.base, g.changed
+}
+
 // FuzzTeamHierarchy checks that evaluations sharing one TeamHierarchy find
 // what fresh evaluations find, across a sequence of random changes (each
 // changeBytes of changes) of which the hierarchy hears what the controller
-// tells it: every change of a team, and nothing else.
+// tells it: every change of a team, and nothing else. Before each change,
+// evaluations of the organization with the change made, borrowing places
+// from the hierarchy (HierarchyBase), must find what fresh ones find too.
 func FuzzTeamHierarchy(f *testing.F) {
 	f.Add([]byte("seed: a small organization"), []byte("a team changes, then another, then a platform"))
 	f.Add([]byte{3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5}, []byte{0, 0, 1, 1, 2, 2, 3, 3})
@@ -71,6 +87,7 @@ func checkSharedHierarchy(t *testing.T, e *Engine, c impactCase, changes []byte)
 		}
 		change := changes[:min(changeBytes, len(changes))]
 		changes = changes[len(change):]
+		compareBorrowed(t, e, objects, h, change, c.namespaces, step)
 		var old, changed metav1.Object
 		objects, old, changed = applyChange(objects, change, c.namespaces)
 		h.Changed(old, changed)
@@ -102,6 +119,36 @@ func compareShared(t *testing.T, e *Engine, objects []metav1.Object, h *TeamHier
 	}
 	if diff := cmp.Diff(fresh, e.Evaluate(shared, now)); diff != "" {
 		t.Errorf("step %d: Evaluate over the shared hierarchy differs (-fresh +shared):\n%s", step, diff)
+	}
+}
+
+// compareBorrowed makes the change that change's bytes describe to objects,
+// which h has placed teams of, as one being admitted, and, when the bytes
+// reversed describe the creation of a team, that too, as a team that a live
+// lookup finds and the cache has not heard of yet. It judges every object
+// over the result, borrowing places from h, and compares each result with
+// a fresh evaluation's.
+func compareBorrowed(t *testing.T, e *Engine, objects []metav1.Object, h *TeamHierarchy, change []byte, namespaces []string, step int) {
+	t.Helper()
+	admitted, _, changed := applyChange(objects, change, namespaces)
+	if changed == nil {
+		return
+	}
+	reversed := slices.Clone(change)
+	slices.Reverse(reversed)
+	if withLive, old, live := applyChange(admitted, reversed, namespaces); old == nil && live != nil && kindOfObject(live) == orgv1.KindTeam {
+		admitted = withLive
+	}
+	g := graph(t, admitted...)
+	view := baseGraph{g, h, graph(t, objects...), changed}
+	fresh := e.Evaluate(g, now)
+	for _, o := range fresh.Objects {
+		if diff := cmp.Diff(e.EvaluateObject(g, o.Ref, now), e.EvaluateObject(view, o.Ref, now)); diff != "" {
+			t.Errorf("step %d, %s admitted: EvaluateObject(%s) borrowing places differs (-fresh +borrowing):\n%s", step, describeChange(nil, changed), o.Ref, diff)
+		}
+	}
+	if diff := cmp.Diff(fresh, e.Evaluate(view, now)); diff != "" {
+		t.Errorf("step %d, %s admitted: Evaluate borrowing places differs (-fresh +borrowing):\n%s", step, describeChange(nil, changed), diff)
 	}
 }
 

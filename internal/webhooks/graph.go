@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -23,10 +24,26 @@ type overlay struct {
 	policy.Graph
 	obj  client.Object
 	refs []policy.ObjectRef // policy.References(obj)
+	// teams, over cached, are the places of teams its evaluations borrow;
+	// nil for none.
+	teams  *policy.TeamHierarchy
+	cached policy.Graph
 }
 
 func withObject(base policy.Graph, obj client.Object) *overlay {
 	return &overlay{Graph: base, obj: obj, refs: policy.References(obj)}
+}
+
+// borrowing lets o's evaluations borrow the places of teams from teams, a
+// TeamHierarchy over cached, the graph o shows with its object in place.
+func (o *overlay) borrowing(teams *policy.TeamHierarchy, cached policy.Graph) *overlay {
+	o.teams, o.cached = teams, cached
+	return o
+}
+
+// HierarchyBase implements policy.HierarchyBase.
+func (o *overlay) HierarchyBase() (*policy.TeamHierarchy, policy.Graph, metav1.Object) {
+	return o.teams, o.cached, o.obj
 }
 
 // Watches forwards base's policy.Scoped (--watch-namespaces).

@@ -84,8 +84,10 @@ func SetupWebhooks(mgr ctrl.Manager, engine *policy.Engine, watchNamespaces []st
 		}
 		engine = e
 	}
-	a := &admitter{cache: mgr.GetClient(), live: watchscope.Reader(mgr.GetAPIReader(), watchNamespaces), engine: engine, now: time.Now}
+	a := &admitter{cache: mgr.GetClient(), live: watchscope.Reader(mgr.GetAPIReader(), watchNamespaces), engine: engine, now: time.Now,
+		teams: &teamPlaces{cache: mgr.GetCache()}}
 	return errors.Join(
+		mgr.Add(a.teams),
 		register[orgv1.Organization](mgr, a, orgv1.KindOrganization),
 		register[orgv1.Team](mgr, a, orgv1.KindTeam),
 		register[orgv1.Platform](mgr, a, orgv1.KindPlatform),
@@ -132,6 +134,7 @@ type admitter struct {
 	live   client.Reader // the API server, for references the cache misses
 	engine *policy.Engine
 	now    func() time.Time
+	teams  *teamPlaces // nil for none
 }
 
 // admit judges obj, the object being written (old, the stored one, is nil
@@ -152,13 +155,15 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 	defer cancel()
 	cached := cachegraph.New(ctx, a.cache)
 	base := withLiveLookups(ctx, cached, a.live)
+	teams := a.teams.hierarchy()
+	with := func(obj client.Object) *overlay { return withObject(base, obj).borrowing(teams, cached) }
 	now := a.now()
 	var denied []orgv1.Violation
 	if gp, ok := obj.(*orgv1.GovernancePolicy); ok {
-		ws = a.policyWarnings(withObject(base, gp), gp, now)
+		ws = a.policyWarnings(with(gp), gp, now)
 	} else {
 		var warned []orgv1.Violation
-		denied, warned = a.judge(base, kind, obj, old, now)
+		denied, warned = a.judge(with, kind, obj, old, now)
 		ws = capWarnings(describeAll(warned))
 	}
 	// A verdict on what could not be read is no verdict: admit, saying so.
@@ -174,19 +179,19 @@ func (a *admitter) admit(ctx context.Context, kind orgv1.Kind, obj, old orgv1.Ob
 	return ws, nil
 }
 
-// judge evaluates obj in place of the stored object, over base, and splits
-// its violations: those a Deny policy forbids, and the others, which are
-// warned. An update is denied only what the stored object (old) does not
+// judge evaluates obj in place of the stored object, over with(obj), and
+// splits its violations: those a Deny policy forbids, and the others, which
+// are warned. An update is denied only what the stored object (old) does not
 // already violate (ratcheting).
-func (a *admitter) judge(base policy.Graph, kind orgv1.Kind, obj, old orgv1.Object, now time.Time) (denied, warned []orgv1.Violation) {
-	g := withObject(base, obj)
+func (a *admitter) judge(with func(client.Object) *overlay, kind orgv1.Kind, obj, old orgv1.Object, now time.Time) (denied, warned []orgv1.Violation) {
+	g := with(obj)
 	ref := policy.ObjectRef{Kind: kind, Namespace: obj.GetNamespace(), Name: obj.GetName()}
 	found := a.engine.EvaluateObject(g, ref, now).Object(ref).Violations()
 	deny := denying(g.GovernancePolicies(obj.GetNamespace()))
 	denies := func(v orgv1.Violation) bool { return v.Enforcement == orgv1.EnforcementEnforce && deny[v.Policy] }
 	had := map[orgv1.Violation]bool{}
 	if old != nil && slices.ContainsFunc(found, denies) {
-		for _, v := range a.engine.EvaluateObject(withObject(base, old), ref, now).Object(ref).Violations() {
+		for _, v := range a.engine.EvaluateObject(with(old), ref, now).Object(ref).Violations() {
 			had[v] = true
 		}
 	}

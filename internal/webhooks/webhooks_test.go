@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/cachegraph"
+	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/testing/builders"
 	"github.com/orgplane/orgplane/internal/watchscope"
 )
@@ -152,5 +154,86 @@ func TestWatchNamespaces(t *testing.T) {
 		if diff := cmp.Diff([]string{tc.want}, []string(ws)); diff != "" {
 			t.Errorf("parent %s: warnings (-want +got):\n%s", tc.parent, diff)
 		}
+	}
+}
+
+// TestBorrowedPlaces: admissions that borrow team places from a
+// TeamHierarchy over the cache answer as admissions that place every team
+// themselves: cycles closed in a chain, a type changed at its top, and
+// cycles through the top's missing parent, which only a live lookup finds.
+func TestBorrowedPlaces(t *testing.T) {
+	scheme := runtime.NewScheme()
+	if err := orgv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	const ns, depth = "acme", 30
+	objs := []client.Object{
+		builders.MakeOrganization("acme", ns).Model(orgv1.ModelHybrid).Obj(),
+		builders.MakeGovernancePolicy("gov", ns).Enforcement(orgv1.EnforcementEnforce).Admission(orgv1.AdmissionDeny).Rules(
+			builders.MakeRule("structure", orgv1.RuleTeamStructure).Obj(),
+			builders.MakeRule("model", orgv1.RuleOrganizationModel).Obj()).Obj(),
+		builders.MakeTeam("t0", ns).Type(orgv1.TeamTypeBusinessUnit).Parent("ghost").Obj(),
+	}
+	for i := 1; i < depth; i++ {
+		objs = append(objs, builders.MakeTeam(fmt.Sprintf("t%d", i), ns).Parent(fmt.Sprintf("t%d", i-1)).Obj())
+	}
+	reader := func(objs ...client.Object) client.Client {
+		b := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...)
+		if err := cachegraph.SetupIndexes(context.Background(), indexer{b}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Build()
+	}
+	cache := reader(objs...)
+	// The live reader also holds the parent that t0 names, which the cache
+	// has not heard of yet, under a team "new" that the cases create.
+	live := reader(append(slices.Clone(objs), builders.MakeTeam("ghost", ns).Type(orgv1.TeamTypeCenterOfExcellence).Parent("new").Obj())...)
+	places := &teamPlaces{}
+	places.ready.Store(policy.NewTeamHierarchy())
+	fresh := &admitter{cache: cache, live: cache, engine: newEngine(t), now: func() time.Time { return now }}
+	borrowing := &admitter{cache: cache, live: cache, engine: fresh.engine, now: fresh.now, teams: places}
+	freshLive, borrowingLive := *fresh, *borrowing
+	freshLive.live, borrowingLive.live = live, live
+
+	team := func(name, parent string, typ orgv1.TeamType) *orgv1.Team {
+		return builders.MakeTeam(name, ns).Parent(parent).Type(typ).Obj()
+	}
+	stored := func(name string) orgv1.Object {
+		for _, o := range objs {
+			if _, ok := o.(*orgv1.Team); ok && o.GetName() == name {
+				return o.(orgv1.Object)
+			}
+		}
+		return nil
+	}
+	cases := []struct {
+		name        string
+		obj         *orgv1.Team
+		fresh, with *admitter
+	}{
+		{"a team in the middle put under the bottom: a cycle", team("t10", fmt.Sprintf("t%d", depth-1), ""), fresh, borrowing},
+		{"the top put under the bottom: a cycle of the chain", team("t0", fmt.Sprintf("t%d", depth-1), orgv1.TeamTypeBusinessUnit), fresh, borrowing},
+		{"the top no longer a BusinessUnit", team("t0", "ghost", orgv1.TeamTypePracticeCenter), fresh, borrowing},
+		{"a team created at the bottom, parent of the top's parent found live: a cycle", team("new", fmt.Sprintf("t%d", depth-1), ""), &freshLive, &borrowingLive},
+		{"a team created halfway, parent of the top's parent found live: a cycle", team("new", "t5", ""), &freshLive, &borrowingLive},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// Twice: the first admission fills the hierarchy, the second
+			// borrows what it filled.
+			for range 2 {
+				want, wantErr := tc.fresh.admit(context.Background(), orgv1.KindTeam, tc.obj, stored(tc.obj.Name))
+				got, gotErr := tc.with.admit(context.Background(), orgv1.KindTeam, tc.obj, stored(tc.obj.Name))
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("warnings (-fresh +borrowing):\n%s", diff)
+				}
+				if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+					t.Errorf("denial: borrowing %v, fresh %v", gotErr, wantErr)
+				}
+				if len(want) == 0 && wantErr == nil {
+					t.Error("no finding: the case tests nothing")
+				}
+			}
+		})
 	}
 }
