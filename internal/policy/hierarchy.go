@@ -69,12 +69,13 @@ func nameOf(t *orgv1.Team) teamName { return teamName{t.Namespace, t.Name} }
 
 func newHierarchy(g Graph) *hierarchy {
 	h := &hierarchy{g: g, placements: placements{placed: map[teamName]*place{}}}
-	if hb, ok := g.(HierarchyBase); ok {
-		if shared, base, changed := hb.HierarchyBase(); shared != nil {
+	switch hg := g.(type) {
+	case HierarchyBase:
+		if shared, base, changed := hg.HierarchyBase(); shared != nil {
 			h.borrow = func(t *orgv1.Team) *place { return shared.borrowed(g, base, changed, t) }
 		}
-	} else if hc, ok := g.(HierarchyCache); ok {
-		h.shared = hc.TeamHierarchy()
+	case HierarchyCache:
+		h.shared = hg.TeamHierarchy()
 	}
 	return h
 }
