@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
@@ -87,6 +88,15 @@ func TestDryRun(t *testing.T) {
 		},
 		want: []string{"- --watch-namespaces=team-a,team-b", "- --report-api=none", "  namespace: team-a\n", "  namespace: team-b\n"},
 	}, {
+		name: "watchNamespaces with the webhook",
+		render: func(t *testing.T) []byte {
+			env.Namespace(t, "team-a")
+			env.Namespace(t, "team-b")
+			return template(t, "-f", namespacedValues, "--set", "webhook.enabled=true")
+		},
+		crds: []string{certManagerCRDs},
+		want: []string{watchedSelector},
+	}, {
 		name:   "config/default",
 		render: func(t *testing.T) []byte { return testenv.Kustomize(t, "config/default") },
 	}, {
@@ -106,5 +116,41 @@ func TestDryRun(t *testing.T) {
 			}
 			dryRun(t, out)
 		})
+	}
+}
+
+// watchedSelector is the namespaceSelector of each webhook with
+// namespacedValues' watchNamespaces.
+const watchedSelector = `  namespaceSelector:
+    matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: In
+      values:
+      - team-a
+      - team-b
+`
+
+// TestWebhookWatchesNamespaces: with watchNamespaces, every webhook is
+// confined to those namespaces, whose objects alone the manager can read;
+// without, none is.
+func TestWebhookWatchesNamespaces(t *testing.T) {
+	needHelm(t)
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"-f", namespacedValues, "--set", "webhook.enabled=true"}, len(orgv1.Kinds)}, // one webhook per kind
+		{[]string{"--set", "webhook.enabled=true"}, 0},
+	} {
+		out := string(template(t, tc.args...))
+		if !strings.Contains(out, "kind: ValidatingWebhookConfiguration") {
+			t.Fatalf("helm template %s renders no webhook", tc.args)
+		}
+		if got := strings.Count(out, "namespaceSelector:"); got != tc.want {
+			t.Errorf("helm template %s: %d webhooks with a namespaceSelector, want %d", tc.args, got, tc.want)
+		}
+		if tc.want > 0 && strings.Count(out, watchedSelector) != tc.want {
+			t.Errorf("helm template %s: a namespaceSelector is not the watched namespaces':\n%s", tc.args, out)
+		}
 	}
 }
