@@ -10,8 +10,9 @@ import (
 )
 
 // edit runs workers that change specs until d has passed: each owns every
-// workers-th object of objs (workers must not outnumber objs), in turn, and calls change on one object at a
-// time, at most once per interval (as fast as it can when 0). change keeps
+// workers-th object of objs, which no other worker touches (change writes
+// into the object it is given), and calls change on them in turn, one
+// object at a time, at most once per interval (as fast as it can when 0). change keeps
 // the object it is given up to date with what it wrote; a change under way
 // when d has passed completes, so that each object ends as written. It
 // returns the changes made and the first error.
@@ -29,7 +30,14 @@ func edit(ctx context.Context, objs []orgv1.Object, workers int, interval, d tim
 				defer t.Stop()
 				tick = t.C
 			}
-			for i := w; ; i += workers {
+			var mine []orgv1.Object
+			for i := w; i < len(objs); i += workers {
+				mine = append(mine, objs[i])
+			}
+			if len(mine) == 0 {
+				return
+			}
+			for i := 0; ; i++ {
 				if tick != nil {
 					select {
 					case <-stop.Done():
@@ -39,7 +47,7 @@ func edit(ctx context.Context, objs []orgv1.Object, workers int, interval, d tim
 				} else if stop.Err() != nil {
 					return
 				}
-				if err := change(ctx, objs[i%len(objs)]); err != nil {
+				if err := change(ctx, mine[i%len(mine)]); err != nil {
 					errs[w] = err
 					return
 				}

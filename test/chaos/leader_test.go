@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -55,10 +56,7 @@ func TestLeaderElection(t *testing.T) {
 	}
 
 	// The handover: nothing changes in the specs, so no status may change.
-	before, err := snapshot(ctx, env.Client, ns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := still(t, ns, 3*time.Second)
 	flaps := watchChanges(t, ns, before)
 	killed := time.Now()
 	a.Kill()
@@ -234,4 +232,25 @@ func (c *changes) stop() []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// still waits until no status of ns has changed for d, and returns the
+// snapshot: the statuses that sum a namespace up (its Organization's, its
+// GovernancePolicies') are written once its changes settle, after the
+// objects' own, which agrees waits for.
+func still(t testing.TB, ns string, d time.Duration) map[string]string {
+	t.Helper()
+	var last map[string]string
+	since := time.Now()
+	if !settle(t, ns, func() bool {
+		cur, err := snapshot(t.Context(), env.Client, ns)
+		if err != nil || !maps.Equal(cur, last) {
+			last, since = cur, time.Now()
+			return false
+		}
+		return time.Since(since) >= d
+	}) {
+		t.Fatalf("the status of %s never stood still for %s within %s", ns, d, converge)
+	}
+	return last
 }
