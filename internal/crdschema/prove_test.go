@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -13,6 +14,7 @@ import (
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 	"github.com/orgplane/orgplane/internal/orggen"
+	"github.com/orgplane/orgplane/internal/testing/builders"
 )
 
 // proves runs the prover and the apiserver's code on a copy of obj, as
@@ -68,6 +70,22 @@ func TestProve(t *testing.T) {
 	}
 	if len(kinds) != len(orgv1.Kinds) {
 		t.Errorf("proved kinds %v, want all %d", kinds, len(orgv1.Kinds))
+	}
+	// Each CRD rule broken: the prover must leave every one to the
+	// apiserver's code.
+	by := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, o := range []orgv1.Object{
+		builders.MakeTeam("team", "ns").Parent("team").Obj(),
+		builders.MakeTeam("team", "ns").Successor("team").Obj(),
+		builders.MakeTeam("team", "ns").DottedLines("data", "team").Obj(),
+		builders.MakeOrganization("org", "ns").Model(orgv1.ModelHybrid).Transition(orgv1.ModelHybrid, "", by, "none").Obj(),
+		builders.MakeGovernancePolicy("gov", "ns").Rules(builders.MakeRule("no-cel", orgv1.RuleCEL).Obj()).Obj(),
+		builders.MakeGovernancePolicy("gov", "ns").Rules(builders.MakeCELRule("no-kinds", "true", "").Obj()).Obj(),
+		builders.MakeGovernancePolicy("gov", "ns").Rules(builders.MakeRule("cel-too", orgv1.RulePrivacyOwner).CEL("true", "").Obj()).Obj(),
+	} {
+		if obj := unstructuredOf(t, o); proves(t, obj) {
+			t.Errorf("%s %s breaks a rule, but the prover proved it valid", obj["kind"], o.GetName())
+		}
 	}
 	proved, tried := 0, 0
 	for i, o := range objs[:min(len(objs), 120)] {
