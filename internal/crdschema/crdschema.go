@@ -129,25 +129,10 @@ func compileVersion(v1 *apiextensionsv1.CustomResourceValidation, namespaced boo
 // the apiserver's (spec.members[1], metadata.name). An object of a kind the
 // CRDs do not define is an error at kind.
 func Validate(ctx context.Context, obj map[string]any) field.ErrorList {
-	vs, err := load()
-	if err != nil {
-		return field.ErrorList{field.InternalError(nil, fmt.Errorf("embedded CRDs: %w", err))}
-	}
-	apiVersion, _ := obj["apiVersion"].(string)
-	kind, _ := obj["kind"].(string)
-	gv, err := schema.ParseGroupVersion(apiVersion)
-	if err != nil {
-		return field.ErrorList{field.Invalid(field.NewPath("apiVersion"), apiVersion, err.Error())}
-	}
-	v := vs[gv.WithKind(kind)]
+	v, errs := decoded(obj)
 	if v == nil {
-		return field.ErrorList{field.NotSupported[string](field.NewPath("kind"), kind, nil)}
+		return errs
 	}
-	// The handler's decoder: nulls the schema does not allow are dropped,
-	// then defaults applied.
-	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(obj, v.structural)
-	structuraldefaulting.Default(obj, v.structural)
-
 	// The customresource strategy's Validate, unless the prover finds the
 	// object certainly valid (the metadata always by the apiserver's code).
 	metaErrs := v.validateObjectMeta(ctx, obj)
@@ -172,6 +157,29 @@ func (v *validator) reference(ctx context.Context, obj map[string]any, metaErrs 
 		errs = append(errs, celErrs...)
 	}
 	return errs
+}
+
+// decoded is the validator of obj's kind, obj being made what the
+// handler's decoder makes of it: nulls the schema does not allow dropped,
+// then defaults applied. Without one, the errors say why.
+func decoded(obj map[string]any) (*validator, field.ErrorList) {
+	vs, err := load()
+	if err != nil {
+		return nil, field.ErrorList{field.InternalError(nil, fmt.Errorf("embedded CRDs: %w", err))}
+	}
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return nil, field.ErrorList{field.Invalid(field.NewPath("apiVersion"), apiVersion, err.Error())}
+	}
+	v := vs[gv.WithKind(kind)]
+	if v == nil {
+		return nil, field.ErrorList{field.NotSupported[string](field.NewPath("kind"), kind, nil)}
+	}
+	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(obj, v.structural)
+	structuraldefaulting.Default(obj, v.structural)
+	return v, nil
 }
 
 // validateObjectMeta is the customresource validator's

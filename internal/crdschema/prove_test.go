@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/json"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
@@ -30,19 +28,10 @@ func proves(t testing.TB, obj map[string]any) bool {
 	if err := json.Unmarshal(js, &o); err != nil {
 		t.Fatal(err)
 	}
-	vs, err := load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	apiVersion, _ := o["apiVersion"].(string)
-	kind, _ := o["kind"].(string)
-	gv, err := schema.ParseGroupVersion(apiVersion)
-	v := vs[gv.WithKind(kind)]
-	if err != nil || v == nil {
+	v, _ := decoded(o)
+	if v == nil {
 		return false
 	}
-	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(o, v.structural)
-	structuraldefaulting.Default(o, v.structural)
 	meta := v.validateObjectMeta(t.Context(), o)
 	proved := len(meta) == 0 && v.prover.valid(o, v.structural, true)
 	if errs := v.reference(t.Context(), o, meta); proved && len(errs) > 0 {
