@@ -24,6 +24,8 @@ type deps struct {
 	teams *policy.TeamHierarchy
 	// namespaces shares the evaluations of whole namespaces.
 	namespaces *namespaceEvaluations
+	// writes tells the policy reports when statuses were last written.
+	writes *statusWrites
 }
 
 // evaluateNamespace judges every object of ns over the cache.

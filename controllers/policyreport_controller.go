@@ -213,6 +213,9 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 	if going, err := r.crd.going(ctx, r.crd.cache); going || err != nil {
 		return reconcile.Result{}, err
 	}
+	if wait := r.deps.writes.wait(req.Namespace); wait > 0 {
+		return reconcile.Result{RequeueAfter: wait}, nil
+	}
 	ns, now := req.Namespace, r.deps.now()
 	ev, err := r.deps.namespaces.evaluate(ctx, ns, now)
 	if err != nil {

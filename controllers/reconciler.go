@@ -32,6 +32,7 @@ type statusReconciler[T any, P interface {
 	kind     orgv1.Kind
 	evaluate evaluator[P]
 	recorder recorder.EventRecorder
+	writes   *statusWrites
 }
 
 func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Request) (result reconcile.Result, err error) {
@@ -50,6 +51,7 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 		}
 		perr := patchStatus(ctx, r.client, before, obj)
 		if perr == nil {
+			r.writes.wrote(req.Namespace)
 			// Only a written transition is news: a patch from a stale read
 			// conflicts, and its retry must not announce it twice.
 			recordTransitions(r.recorder, before, obj)

@@ -67,7 +67,8 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now, teams: policy.NewTeamHierarchy()}
+	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now, teams: policy.NewTeamHierarchy(),
+		writes: newStatusWrites(namespaceWide, reportPatience, opts.Now)}
 	d.namespaces = newNamespaceEvaluations(d.evaluateNamespace)
 	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.teams, d.namespaces)
 	limit := rate.Inf
@@ -76,12 +77,12 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 	}
 	rec := limitedRecorder{mgr.GetEventRecorder("orgplane-controller"), rate.NewLimiter(limit, opts.EventBurst)}
 	return errors.Join(
-		register(mgr, f, opts, rec, orgv1.KindOrganization, d.evaluateOrganization),
-		register(mgr, f, opts, rec, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
-		register(mgr, f, opts, rec, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
-		register(mgr, f, opts, rec, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
-		register(mgr, f, opts, rec, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
-		register(mgr, f, opts, rec, orgv1.KindGovernancePolicy, d.evaluatePolicy),
+		register(mgr, f, d, opts, rec, orgv1.KindOrganization, d.evaluateOrganization),
+		register(mgr, f, d, opts, rec, orgv1.KindTeam, judge[*orgv1.Team](d, orgv1.KindTeam, nil)),
+		register(mgr, f, d, opts, rec, orgv1.KindPlatform, judge[*orgv1.Platform](d, orgv1.KindPlatform, nil)),
+		register(mgr, f, d, opts, rec, orgv1.KindSteeringCommittee, judge(d, orgv1.KindSteeringCommittee, committeeRollup)),
+		register(mgr, f, d, opts, rec, orgv1.KindResponsibilityMatrix, judge[*orgv1.ResponsibilityMatrix](d, orgv1.KindResponsibilityMatrix, nil)),
+		register(mgr, f, d, opts, rec, orgv1.KindGovernancePolicy, d.evaluatePolicy),
 		setupReports(mgr, d, f, opts),
 	)
 }
@@ -98,7 +99,7 @@ var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicat
 func register[T any, P interface {
 	*T
 	orgv1.Object
-}](mgr ctrl.Manager, f *fanout, opts Options, rec recorder.EventRecorder, kind orgv1.Kind, evaluate evaluator[P]) error {
+}](mgr ctrl.Manager, f *fanout, d *deps, opts Options, rec recorder.EventRecorder, kind orgv1.Kind, evaluate evaluator[P]) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(strings.ToLower(string(kind))).
 		WithOptions(controller.Options{
@@ -117,6 +118,7 @@ func register[T any, P interface {
 		kind:     kind,
 		evaluate: evaluate,
 		recorder: rec,
+		writes:   d.writes,
 	})
 }
 

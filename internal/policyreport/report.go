@@ -116,7 +116,12 @@ func Build(namespace string, ev *policy.Evaluation, previous []v1alpha2.PolicyRe
 // errors first, by policy and in spec order, then one result per verdict,
 // in the evaluation's order.
 func Results(ev *policy.Evaluation) []v1alpha2.PolicyReportResult {
-	out := []v1alpha2.PolicyReportResult{}
+	n := 0
+	for _, o := range ev.Objects {
+		n += len(o.Verdicts)
+	}
+	// Sized once: a namespace of 10,000 objects has about 27,000 results.
+	out := make([]v1alpha2.PolicyReportResult, 0, n)
 	for _, p := range ev.Policies {
 		for _, r := range p.Rules {
 			if r.Error == nil {
@@ -194,11 +199,19 @@ func truncate(s string, limit int) string {
 // Stamp sets each result's timestamp to that of the identical result in
 // previous, if there is one, else to now (to the second).
 func Stamp(results, previous []v1alpha2.PolicyReportResult, now time.Time) {
+	stamp := metav1.Timestamp{Seconds: now.Unix()}
+	if len(previous) == 0 {
+		// A first report: no identities to compute (each is the result as
+		// JSON, and a namespace has one result per object and rule).
+		for i := range results {
+			results[i].Timestamp = stamp
+		}
+		return
+	}
 	seen := make(map[string]metav1.Timestamp, len(previous))
 	for _, p := range previous {
 		seen[identity(p)] = p.Timestamp
 	}
-	stamp := metav1.Timestamp{Seconds: now.Unix()}
 	for i := range results {
 		if ts, ok := seen[identity(results[i])]; ok {
 			results[i].Timestamp = ts

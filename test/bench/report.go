@@ -135,7 +135,7 @@ func (r results) report() string {
 		}
 	}
 	if len(r.Bench) > 0 {
-		b.WriteString("\nGo benchmarks (`go test -bench -benchmem`):\n\n| benchmark | time/op | memory/op | allocs/op |\n|---|---|---|---|\n")
+		b.WriteString("\nGo benchmarks (`go test -bench -benchmem`; the engine's run for 1 s, three times, and the median counts):\n\n| benchmark | time/op | memory/op | allocs/op |\n|---|---|---|---|\n")
 		for _, name := range sortedKeys(r.Bench) {
 			x := r.Bench[name]
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %d |\n", name, dur(x.duration()), bytesOf(x.BytesPerOp), x.Allocs)
