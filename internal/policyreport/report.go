@@ -199,24 +199,19 @@ func truncate(s string, limit int) string {
 // Stamp sets each result's timestamp to that of the identical result in
 // previous, if there is one, else to now (to the second).
 func Stamp(results, previous []v1alpha2.PolicyReportResult, now time.Time) {
-	stamp := metav1.Timestamp{Seconds: now.Unix()}
-	if len(previous) == 0 {
-		// A first report: no identities to compute (each is the result as
-		// JSON, and a namespace has one result per object and rule).
-		for i := range results {
-			results[i].Timestamp = stamp
-		}
-		return
-	}
 	seen := make(map[string]metav1.Timestamp, len(previous))
 	for _, p := range previous {
 		seen[identity(p)] = p.Timestamp
 	}
+	stamp := metav1.Timestamp{Seconds: now.Unix()}
 	for i := range results {
-		if ts, ok := seen[identity(results[i])]; ok {
-			results[i].Timestamp = ts
-		} else {
-			results[i].Timestamp = stamp
+		results[i].Timestamp = stamp
+		// Without previous results (a first report) no identity is
+		// computed: each is the result as JSON, one per object and rule.
+		if len(seen) > 0 {
+			if ts, ok := seen[identity(results[i])]; ok {
+				results[i].Timestamp = ts
+			}
 		}
 	}
 }
