@@ -224,9 +224,9 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 	existing, previous, err := r.list(ctx, ns)
 	var requeue bool
 	if err == nil {
-		var want []policyreport.Report
+		var want *policyreport.Layout
 		if len(ev.Objects) > 0 || len(ev.Policies) > 0 {
-			want = policyreport.Build(ns, ev, previous, now, r.limits)
+			want = policyreport.Plan(ns, ev, previous, now, r.limits)
 		}
 		requeue, err = r.write(ctx, ns, want, existing)
 	}
@@ -245,7 +245,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 
 // list reads orgplane's reports in ns from the apiserver, by name, and the
 // results they hold.
-func (r *reportReconciler) list(ctx context.Context, ns string) (map[string]client.Object, []v1alpha2.PolicyReportResult, error) {
+func (r *reportReconciler) list(ctx context.Context, ns string) (map[string]client.Object, [][]v1alpha2.PolicyReportResult, error) {
 	list := r.api.newList()
 	if err := r.reader.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{policyreport.LabelManagedBy: policyreport.ManagedBy}); err != nil {
 		if r.crd.missing(err) {
@@ -259,22 +259,25 @@ func (r *reportReconciler) list(ctx context.Context, ns string) (map[string]clie
 		return nil, nil, err
 	}
 	existing := map[string]client.Object{}
-	var previous []v1alpha2.PolicyReportResult
+	previous := make([][]v1alpha2.PolicyReportResult, 0, len(items))
 	for _, item := range items {
 		o := item.(client.Object)
 		existing[o.GetName()] = o
 		_, _, results := r.api.content(o)
-		previous = append(previous, *results...)
+		previous = append(previous, *results)
 	}
 	return existing, previous, nil
 }
 
 // write creates or updates each report of want that existing does not hold
-// as it is, and takes from existing every report of want. It asks for a
-// requeue when another writer got to a report first.
-func (r *reportReconciler) write(ctx context.Context, ns string, want []policyreport.Report, existing map[string]client.Object) (requeue bool, err error) {
+// as it is, and takes from existing every report of want. It builds one
+// report at a time, so that only one is in memory beside the namespace's
+// evaluation. It asks for a requeue when another writer got to a report
+// first.
+func (r *reportReconciler) write(ctx context.Context, ns string, want *policyreport.Layout, existing map[string]client.Object) (requeue bool, err error) {
 	var errs []error
-	for _, rep := range want {
+	for i := range want.Len() {
+		rep := want.Report(i)
 		cur, ok := existing[rep.Name]
 		delete(existing, rep.Name)
 		if ok && r.upToDate(cur, rep) {

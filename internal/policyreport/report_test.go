@@ -67,8 +67,28 @@ func briefs(rs []v1alpha2.PolicyReportResult) []brief {
 	return out
 }
 
+// build plans and builds every report of ev, as the controller does one
+// at a time.
+func build(ev *policy.Evaluation, previous [][]v1alpha2.PolicyReportResult, now time.Time, limits Limits) []Report {
+	l := Plan(ns, ev, previous, now, limits)
+	out := make([]Report, l.Len())
+	for i := range out {
+		out[i] = l.Report(i)
+	}
+	return out
+}
+
+// resultsOf are the results of reports, in order.
+func resultsOf(reports []Report) [][]v1alpha2.PolicyReportResult {
+	out := make([][]v1alpha2.PolicyReportResult, len(reports))
+	for i, r := range reports {
+		out[i] = r.Results
+	}
+	return out
+}
+
 func TestResultsPassFailError(t *testing.T) {
-	reports := Build(ns, judge(t, smallOrg()...), nil, t0, Limits{})
+	reports := build(judge(t, smallOrg()...), nil, t0, Limits{})
 	if len(reports) != 1 {
 		t.Fatalf("%d reports, want 1", len(reports))
 	}
@@ -118,10 +138,15 @@ func TestResultsPassFailError(t *testing.T) {
 
 func TestStableTimestamps(t *testing.T) {
 	objs := smallOrg()
-	first := Build(ns, judge(t, objs...), nil, t0, Limits{})
+	// Two results a report: the previous results span three reports.
+	limits := Limits{MaxResults: 2}
+	first := build(judge(t, objs...), nil, t0, limits)
+	if len(first) != 3 {
+		t.Fatalf("%d reports, want 3", len(first))
+	}
 
 	// Nothing changed: the same reports, timestamps included.
-	again := Build(ns, judge(t, objs...), first[0].Results, t0.Add(time.Hour), Limits{})
+	again := build(judge(t, objs...), resultsOf(first), t0.Add(time.Hour), limits)
 	if diff := cmp.Diff(first, again); diff != "" {
 		t.Fatalf("an unchanged namespace changes its reports (-first +again):\n%s", diff)
 	}
@@ -130,7 +155,7 @@ func TestStableTimestamps(t *testing.T) {
 	// they get the new instant.
 	later := t0.Add(2 * time.Hour)
 	objs = append(objs, builders.MakeTeam("gone", ns).Function("Data").Obj())
-	changed := Build(ns, judge(t, objs...), again[0].Results, later, Limits{})
+	changed := build(judge(t, objs...), resultsOf(again), later, Limits{})
 	for _, r := range changed[0].Results {
 		obj := ""
 		if len(r.Subjects) > 0 {
@@ -165,7 +190,7 @@ func TestSplit(t *testing.T) {
 		objs = append(objs, builders.MakeTeam(fmt.Sprintf("team-%0*d", 1+i%7, i), ns).Function("IT").Obj())
 	}
 	ev := judge(t, objs...)
-	reports := Build(ns, ev, nil, t0, Limits{})
+	reports := build(ev, nil, t0, Limits{})
 	total := 0
 	for _, o := range ev.Objects {
 		total += len(o.Verdicts)
@@ -194,14 +219,18 @@ func TestSplit(t *testing.T) {
 		if len(b) > DefaultLimits.MaxBytes+4096 || len(b) > 1<<20 {
 			t.Errorf("report %s is %d bytes", r.Name, len(b))
 		}
-		if r.Summary != Summarize(r.Results) {
+		if r.Summary != summarize(r.Results) {
 			t.Errorf("report %s: summary %+v does not count its results", r.Name, r.Summary)
 		}
 		sum.Pass += r.Summary.Pass
 		sum.Fail += r.Summary.Fail
 		all = append(all, r.Results...)
 	}
-	if diff := cmp.Diff(Results(ev), all, cmp.Comparer(func(_, _ metav1.Timestamp) bool { return true })); diff != "" {
+	whole := build(ev, nil, t0, Limits{MaxResults: 1 << 30, MaxBytes: 1 << 30})
+	if len(whole) != 1 {
+		t.Fatalf("%d reports without limits, want 1", len(whole))
+	}
+	if diff := cmp.Diff(whole[0].Results, all); diff != "" {
 		t.Errorf("the parts are not the results in order:\n%s", diff)
 	}
 	if sum.Pass+sum.Fail != total || sum.Fail == 0 || sum.Pass == 0 {
@@ -213,16 +242,26 @@ func TestSplit(t *testing.T) {
 		}
 	}
 
-	// Small limits split by count and by bytes.
-	if got := Split(ns, all[:10], Limits{MaxResults: 3}); len(got) != 4 || len(got[3].Results) != 1 {
-		t.Errorf("10 results by 3: %d reports", len(got))
+	// Small limits split by count and by bytes; the small org has 6 results.
+	small := judge(t, smallOrg()...)
+	if got := build(small, nil, t0, Limits{MaxResults: 4}); len(got) != 2 || len(got[1].Results) != 2 {
+		t.Errorf("6 results by 4: %d reports", len(got))
 	}
-	if got := Split(ns, all[:4], Limits{MaxBytes: 1}); len(got) != 4 {
-		t.Errorf("4 results of more than a byte each: %d reports, want 4", len(got))
+	if got := build(small, nil, t0, Limits{MaxBytes: 1}); len(got) != 6 {
+		t.Errorf("6 results of more than a byte each: %d reports, want 6", len(got))
 	}
-	if got := Split(ns, nil, Limits{}); len(got) != 1 || len(got[0].Results) != 0 || got[0].Annotations[AnnotationResults] != "0" {
+	if got := build(&policy.Evaluation{}, nil, t0, Limits{}); len(got) != 1 || len(got[0].Results) != 0 || got[0].Annotations[AnnotationResults] != "0" {
 		t.Errorf("no results: %+v", got)
 	}
+}
+
+// summarize counts results by outcome.
+func summarize(results []v1alpha2.PolicyReportResult) v1alpha2.PolicyReportSummary {
+	var s v1alpha2.PolicyReportSummary
+	for _, r := range results {
+		count(&s, r.Result)
+	}
+	return s
 }
 
 func TestTruncate(t *testing.T) {
