@@ -77,7 +77,7 @@ func (o *options) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.enableHTTP2, "enable-http2", false, "Enable HTTP/2 for the metrics and webhook servers (off by default: CVE-2023-44487, CVE-2023-39325).")
 	fs.Float64Var(&o.qps, "kube-api-qps", -1, "Queries per second to the apiserver; negative: no client-side limit, the apiserver's API Priority and Fairness queues the manager instead (measured in docs/performance.md).")
 	fs.IntVar(&o.burst, "kube-api-burst", 100, "Burst of queries to the apiserver, when --kube-api-qps is positive.")
-	fs.IntVar(&o.reconcilers.MaxConcurrentReconciles, "concurrency", 2, "Workers per kind (measured in docs/performance.md).")
+	fs.IntVar(&o.reconcilers.MaxConcurrentReconciles, "concurrency", 8, "Workers per kind (measured in docs/performance.md).")
 	fs.Float64Var(&o.reconcilers.EventQPS, "event-qps", 10, "Events emitted per second at most, beyond --event-burst; the rest are dropped and counted in orgplane_events_dropped_total (0: no limit).")
 	fs.IntVar(&o.reconcilers.EventBurst, "event-burst", 100, "Events emitted at once at most, when --event-qps is positive.")
 	fs.StringVar(&o.reconcilers.ReportAPI, "report-api", controllers.ReportAPIPolicyReport, "The policy reports kept per namespace: wgpolicyk8s.io (PolicyReport), openreports.io (Report) or none; their CRD is an optional install (config/policyreport, config/openreports).")

@@ -26,6 +26,9 @@ type deps struct {
 	namespaces *namespaceEvaluations
 	// writes tells the policy reports when statuses were last written.
 	writes *statusWrites
+	// holds keeps objects with dangling references while their namespace
+	// is being changed.
+	holds *holds
 }
 
 // evaluateNamespace judges every object of ns over the cache.
@@ -56,6 +59,10 @@ func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(P, policy.Objec
 		start := time.Now()
 		g := d.graph(ctx)
 		ref := refOf(kind, obj)
+		if policy.Dangling(g, obj) && d.holds.hold(ref) {
+			// Judged once what it names arrives, or its namespace settles.
+			return reconcile.Result{}, g.Err()
+		}
 		ev := d.engine.EvaluateObject(g, ref, d.now())
 		res := ev.Object(ref)
 		violations := res.Violations()

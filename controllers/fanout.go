@@ -37,6 +37,9 @@ type fanout struct {
 	teams  *policy.TeamHierarchy // the reconcilers', told of every change
 	// namespaces learns of each change before its requests are enqueued.
 	namespaces *namespaceEvaluations
+	// holds learns of each change, and the fan-out delivers what it
+	// releases.
+	holds *holds
 
 	pendingMu sync.Mutex
 	pending   []metav1.Object // versions of the changes not walked yet
@@ -68,8 +71,10 @@ const (
 	namespaceWidePatience = 10 * time.Second
 )
 
-func newFanout(c cache.Cache, reader client.Reader, log logr.Logger, teams *policy.TeamHierarchy, namespaces *namespaceEvaluations) *fanout {
-	return &fanout{cache: c, reader: reader, log: log, teams: teams, namespaces: namespaces, synced: make(chan struct{}), wake: make(chan struct{}, 1)}
+func newFanout(c cache.Cache, reader client.Reader, log logr.Logger, teams *policy.TeamHierarchy, namespaces *namespaceEvaluations, h *holds) *fanout {
+	f := &fanout{cache: c, reader: reader, log: log, teams: teams, namespaces: namespaces, holds: h, synced: make(chan struct{}), wake: make(chan struct{}, 1)}
+	h.release = f.deliver
+	return f
 }
 
 // source is the source of one reconciler's requests. Every source is made
@@ -163,6 +168,11 @@ func (f *fanout) changed(old, obj any) {
 	// Before any delivery: the evaluations the change causes must not see
 	// the places it moved, and one under way that saw them is among those.
 	f.teams.Changed(before, after)
+	for _, o := range []client.Object{before, after} {
+		if o != nil {
+			f.holds.changed(o.GetNamespace())
+		}
+	}
 	f.pendingMu.Lock()
 	f.pending = append(f.pending, before, after)
 	f.pendingMu.Unlock()

@@ -68,9 +68,9 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 		opts.Now = time.Now
 	}
 	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now, teams: policy.NewTeamHierarchy(),
-		writes: newStatusWrites(namespaceWide, reportPatience, opts.Now)}
+		writes: newStatusWrites(namespaceWide, reportPatience, opts.Now), holds: newHolds(namespaceWide, holdPatience)}
 	d.namespaces = newNamespaceEvaluations(d.evaluateNamespace)
-	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.teams, d.namespaces)
+	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.teams, d.namespaces, d.holds)
 	limit := rate.Inf
 	if opts.EventQPS > 0 {
 		limit = rate.Limit(opts.EventQPS)

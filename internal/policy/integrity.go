@@ -1,6 +1,8 @@
 package policy
 
 import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
 
@@ -39,6 +41,18 @@ func integrity(c *evalCtx, s *subject) []problem {
 		}
 	}
 	return out
+}
+
+// Dangling reports whether obj names an object that g does not hold, in a
+// namespace g watches: an object that may yet be created (one in a
+// namespace g does not watch never resolves).
+func Dangling(g Graph, obj metav1.Object) bool {
+	for _, fr := range appendFieldRefs(nil, obj) {
+		if Watches(g, fr.ref.Namespace) && resolve(g, fr.ref) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // notFound is the problem of a reference that does not resolve in g.

@@ -141,3 +141,32 @@ func TestWatches(t *testing.T) {
 		}
 	}
 }
+
+// TestDangling: an object is dangling when it names an object missing from
+// a namespace the graph watches, not when all it names exists or what is
+// missing lies in a namespace the graph does not watch.
+func TestDangling(t *testing.T) {
+	it := builders.MakeTeam("it", ns).Function("IT").Obj()
+	cases := []struct {
+		name string
+		obj  metav1.Object
+		want bool
+	}{
+		{"every reference resolves", builders.MakePlatform("crm", ns).Owner("it").Obj(), false},
+		{"no references", builders.MakeTeam("solo", ns).Function("IT").Obj(), false},
+		{"a missing owner", builders.MakePlatform("crm", ns).Owner("gone").Obj(), true},
+		{"a missing committee beside a present owner", builders.MakePlatform("crm", ns).Owner("it").Committee("steer").Obj(), true},
+		{"a missing owner in a namespace not watched", builders.MakePlatform("crm", ns).Owner("other/gone").Obj(), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g, err := NewMemoryGraph(it, tc.obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := Dangling(scopedGraph{MemoryGraph: g, watched: []string{ns}}, tc.obj); got != tc.want {
+				t.Errorf("Dangling = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
