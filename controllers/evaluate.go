@@ -59,7 +59,8 @@ func judge[P orgv1.Judged](d *deps, kind orgv1.Kind, rollup func(P, policy.Objec
 		start := time.Now()
 		g := d.graph(ctx)
 		ref := refOf(kind, obj)
-		if policy.Dangling(g, obj) && d.holds.hold(ref) {
+		// Dangling reads every reference: only where the namespace holds.
+		if d.holds.holding(ref.Namespace) && policy.Dangling(g, obj) && d.holds.hold(ref) {
 			// Judged once what it names arrives, or its namespace settles.
 			return reconcile.Result{}, g.Err()
 		}

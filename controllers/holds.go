@@ -66,15 +66,28 @@ func (h *holds) changed(ns string) {
 	}
 }
 
+// holding says whether ns holds objects now: it changed within quiet and
+// its patience is not spent. It lets an evaluation skip looking for
+// dangling references in a namespace at rest, the common case.
+func (h *holds) holding(ns string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.holdingLocked(h.namespaces[ns], time.Now())
+}
+
+func (h *holds) holdingLocked(n *namespaceHolds, now time.Time) bool {
+	return n != nil && !n.spent && now.Sub(n.last) < h.quiet
+}
+
 // hold holds ref, whose references do not all resolve, until its namespace
-// settles; false when the namespace is settled or its patience is spent,
-// and ref is to be judged now.
+// settles; false when the namespace is not holding (settled, or its
+// patience spent), and ref is to be judged now.
 func (h *holds) hold(ref policy.ObjectRef) bool {
 	now := time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := h.namespaces[ref.Namespace]
-	if n == nil || n.spent || now.Sub(n.last) >= h.quiet {
+	if !h.holdingLocked(n, now) {
 		return false
 	}
 	if n.first.IsZero() {

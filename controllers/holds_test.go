@@ -45,8 +45,11 @@ func TestHolds(t *testing.T) {
 	t.Run("a namespace without changes holds nothing", func(t *testing.T) {
 		h, _ := newTestHolds(time.Hour, time.Hour)
 		h.changed("b")
-		if h.hold(x) {
+		if h.holding("a") || h.hold(x) {
 			t.Error("held an object of a namespace that has not changed")
+		}
+		if !h.holding("b") {
+			t.Error("a namespace that just changed is not holding")
 		}
 	})
 
@@ -85,7 +88,7 @@ func TestHolds(t *testing.T) {
 			t.Errorf("released (-want +got):\n%s", diff)
 		}
 		h.changed("a")
-		if h.hold(x) || h.hold(y) {
+		if h.holding("a") || h.hold(x) || h.hold(y) {
 			t.Error("held objects after patience ran out, before the namespace settled")
 		}
 	})
