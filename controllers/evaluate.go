@@ -100,20 +100,31 @@ func committeeRollup(sc *orgv1.SteeringCommittee, res policy.ObjectResult) {
 // summary from every object of the namespace.
 func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization) (reconcile.Result, error) {
 	start := time.Now()
-	ev, err := d.namespaces.evaluate(ctx, org.Namespace, d.now())
+	ref := refOf(orgv1.KindOrganization, org)
+	ev, err := d.namespaces.evaluate(ctx, org.Namespace, d.now(), func(ev *policy.Evaluation) bool {
+		o := ev.Object(ref)
+		return readAsIs(org, o.UID, o.Generation)
+	})
 	if err != nil {
 		observeEvaluation(orgv1.KindOrganization, start, 0, err)
 		return reconcile.Result{}, err
 	}
-	own := ev.Object(refOf(orgv1.KindOrganization, org)).Violations()
+	self := ev.Object(ref)
+	own := self.Violations()
 	observeEvaluation(orgv1.KindOrganization, start, len(own), nil)
 	// The evaluation is shared: the status gets copies.
 	ns := ev.Namespaces[0]
 	ns.WriteModels(&org.Status)
-	org.Status.Transition = ev.Object(refOf(orgv1.KindOrganization, org)).Transition.DeepCopy()
+	org.Status.Transition = self.Transition.DeepCopy()
 	org.Status.Summary = ns.Summary.DeepCopy()
 	record(orgv1.KindOrganization, org, own)
 	return d.requeueAt(ev.RequeueAt), nil
+}
+
+// readAsIs reports whether an evaluation that read an object with uid at
+// generation read obj's spec as the caller holds it (or a later one).
+func readAsIs(obj client.Object, uid types.UID, generation int64) bool {
+	return uid == obj.GetUID() && generation >= obj.GetGeneration()
 }
 
 // evaluatePolicy counts what each rule of the policy judged and found, and
@@ -121,7 +132,10 @@ func (d *deps) evaluateOrganization(ctx context.Context, org *orgv1.Organization
 // does not compile); its other rules keep working.
 func (d *deps) evaluatePolicy(ctx context.Context, gp *orgv1.GovernancePolicy) (reconcile.Result, error) {
 	start := time.Now()
-	ev, err := d.namespaces.evaluate(ctx, gp.Namespace, d.now())
+	ev, err := d.namespaces.evaluate(ctx, gp.Namespace, d.now(), func(ev *policy.Evaluation) bool {
+		p := ev.Policy(gp.Namespace, gp.Name)
+		return readAsIs(gp, p.UID, p.Generation)
+	})
 	observeEvaluation(orgv1.KindGovernancePolicy, start, 0, err)
 	if err != nil {
 		return reconcile.Result{}, err

@@ -16,8 +16,9 @@ import (
 // its policy reports): each would otherwise judge every object of the
 // namespace on every request, several times per change. An evaluation
 // stays current until the fan-out delivers a change that concerns the
-// namespace (changed), or until the instant it said it changes at
-// (RequeueAt). Status writes do not reach the fan-out, and no rule reads a
+// namespace (changed), until a caller holds its own object in a later
+// spec than the evaluation read, or until the instant it said it changes
+// at (RequeueAt). Status writes do not reach the fan-out, and no rule reads a
 // status, so converging objects do not invalidate it.
 type namespaceEvaluations struct {
 	// fresh evaluates a namespace over the cache.
@@ -52,9 +53,23 @@ func (n *namespaceEvaluations) changed(namespaces []string) {
 
 // evaluate returns the evaluation of ns at now: the shared one while it is
 // current, else a new one over the cache (one at a time per namespace and
-// generation, the others waiting for it). The result is shared: callers
-// must not modify it.
-func (n *namespaceEvaluations) evaluate(ctx context.Context, ns string, now time.Time) (*policy.Evaluation, error) {
+// generation, the others waiting for it). read, when given, says whether an
+// evaluation read the caller's object as the caller holds it: a
+// reconciler's own watch may deliver a change before the fan-out does, and
+// the shared evaluation would then judge what the object was. The result is
+// shared: callers must not modify it.
+func (n *namespaceEvaluations) evaluate(ctx context.Context, ns string, now time.Time, read func(*policy.Evaluation) bool) (*policy.Evaluation, error) {
+	ev, err := n.shared(ctx, ns, now)
+	if err != nil || read == nil || read(ev) {
+		return ev, err
+	}
+	// Outdate it for everyone: the evaluation that follows begins after the
+	// caller read its object, so it reads the object too.
+	n.changed([]string{ns})
+	return n.shared(ctx, ns, now)
+}
+
+func (n *namespaceEvaluations) shared(ctx context.Context, ns string, now time.Time) (*policy.Evaluation, error) {
 	n.mu.Lock()
 	gen := n.generation[ns]
 	cur, ok := n.current[ns]

@@ -33,7 +33,7 @@ func TestNamespaceEvaluationsShareUntilAChange(t *testing.T) {
 	n := newNamespaceEvaluations(c.fresh)
 	get := func(ns string, at time.Time) *policy.Evaluation {
 		t.Helper()
-		ev, err := n.evaluate(ctx, ns, at)
+		ev, err := n.evaluate(ctx, ns, at, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,11 +62,11 @@ func TestNamespaceEvaluationsExpireAtRequeueAt(t *testing.T) {
 	at := now.Add(time.Minute)
 	c := &countingEvaluator{requeueAt: &at}
 	n := newNamespaceEvaluations(c.fresh)
-	first, _ := n.evaluate(ctx, "a", now)
-	if ev, _ := n.evaluate(ctx, "a", at.Add(-time.Nanosecond)); ev != first {
+	first, _ := n.evaluate(ctx, "a", now, nil)
+	if ev, _ := n.evaluate(ctx, "a", at.Add(-time.Nanosecond), nil); ev != first {
 		t.Error("evaluated again before the instant the evaluation changes at")
 	}
-	if ev, _ := n.evaluate(ctx, "a", at); ev == first {
+	if ev, _ := n.evaluate(ctx, "a", at, nil); ev == first {
 		t.Error("kept an evaluation past the instant it changes at (a team's expiry)")
 	}
 }
@@ -79,12 +79,12 @@ func TestNamespaceEvaluationsInFlightDuringAChange(t *testing.T) {
 	n := newNamespaceEvaluations(c.fresh)
 	var wg sync.WaitGroup
 	var before, after *policy.Evaluation
-	wg.Go(func() { before, _ = n.evaluate(ctx, "a", now) })
+	wg.Go(func() { before, _ = n.evaluate(ctx, "a", now, nil) })
 	for c.calls.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	n.changed([]string{"a"})
-	wg.Go(func() { after, _ = n.evaluate(ctx, "a", now) })
+	wg.Go(func() { after, _ = n.evaluate(ctx, "a", now, nil) })
 	for c.calls.Load() < 2 {
 		time.Sleep(time.Millisecond)
 	}
@@ -93,7 +93,27 @@ func TestNamespaceEvaluationsInFlightDuringAChange(t *testing.T) {
 	if before == after {
 		t.Error("the caller after the change joined the evaluation begun before it")
 	}
-	if ev, _ := n.evaluate(ctx, "a", now); ev != after {
+	if ev, _ := n.evaluate(ctx, "a", now, nil); ev != after {
 		t.Error("the evaluation begun after the change is not the one kept")
+	}
+}
+
+// A reconciler's own watch may deliver a change before the fan-out does:
+// the shared evaluation then has not read the caller's object, and must not
+// serve it, nor anyone after it.
+func TestNamespaceEvaluationsReadTheCallersObject(t *testing.T) {
+	ctx, now := context.Background(), time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	c := &countingEvaluator{}
+	n := newNamespaceEvaluations(c.fresh)
+	before, _ := n.evaluate(ctx, "a", now, nil)
+	after, _ := n.evaluate(ctx, "a", now, func(ev *policy.Evaluation) bool { return ev != before })
+	if after == before {
+		t.Error("handed the caller an evaluation that had not read its object")
+	}
+	if ev, _ := n.evaluate(ctx, "a", now, nil); ev != after {
+		t.Error("the evaluation that read the caller's object is not the one kept")
+	}
+	if got := c.calls.Load(); got != 2 {
+		t.Errorf("%d evaluations, want 2", got)
 	}
 }

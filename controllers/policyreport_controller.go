@@ -217,7 +217,7 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 		return reconcile.Result{RequeueAfter: wait}, nil
 	}
 	ns, now := req.Namespace, r.deps.now()
-	ev, err := r.deps.namespaces.evaluate(ctx, ns, now)
+	ev, err := r.deps.namespaces.evaluate(ctx, ns, now, nil)
 	if err != nil {
 		return reconcile.Result{}, err
 	}

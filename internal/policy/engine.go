@@ -112,7 +112,7 @@ func (e *Engine) evaluate(g Graph, namespaces []string, only *ObjectRef, now tim
 // judge applies to a subject the built-in integrity check, then every rule
 // that judges it (by policy, in spec order), counting them on the rules.
 func judge(c *evalCtx, policies []*preparedPolicy, s *subject) ObjectResult {
-	o := ObjectResult{Ref: s.ref, UID: s.obj.GetUID(), Verdicts: make([]Verdict, 0, 1+judging(policies, s))}
+	o := ObjectResult{Ref: s.ref, UID: s.obj.GetUID(), Generation: s.obj.GetGeneration(), Verdicts: make([]Verdict, 0, 1+judging(policies, s))}
 	o.Verdicts = append(o.Verdicts, verdict(s, Integrity, integrity(c, s)))
 	for _, p := range policies {
 		for _, r := range p.rules {

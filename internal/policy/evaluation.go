@@ -36,8 +36,10 @@ type Evaluation struct {
 // ObjectResult is every verdict on one judged object.
 type ObjectResult struct {
 	Ref ObjectRef
-	// UID is the object's UID, as the Graph holds it.
-	UID types.UID
+	// UID and Generation are the object's, as the Graph held it: they tell
+	// a caller holding the object whether the evaluation read its spec.
+	UID        types.UID
+	Generation int64
 	// Verdicts are the integrity check's first, then those of the rules
 	// that judge the object, by policy name and in spec order.
 	Verdicts []Verdict
@@ -82,6 +84,9 @@ func (r RuleRef) ID() string { return r.Policy + "/" + r.Rule }
 // PolicyResult is one GovernancePolicy's rules and what they judged.
 type PolicyResult struct {
 	Namespace, Name string
+	// UID and Generation are the policy's, as the Graph held it.
+	UID        types.UID
+	Generation int64
 	// Rules are the policy's rules, in spec order.
 	Rules []RuleResult
 }

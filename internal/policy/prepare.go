@@ -8,6 +8,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
 )
@@ -84,6 +85,8 @@ var ruleDefs = map[orgv1.RuleType]ruleDef{
 // preparedPolicy is a GovernancePolicy ready to judge objects.
 type preparedPolicy struct {
 	namespace, name string
+	uid             types.UID
+	generation      int64
 	rules           []*preparedRule
 }
 
@@ -107,7 +110,7 @@ func (e *Engine) prepare(g Graph, ns string) []*preparedPolicy {
 		if p == nil {
 			continue
 		}
-		pp := &preparedPolicy{namespace: p.Namespace, name: p.Name}
+		pp := &preparedPolicy{namespace: p.Namespace, name: p.Name, uid: p.UID, generation: p.Generation}
 		for i := range p.Spec.Rules {
 			pp.rules = append(pp.rules, e.prepareRule(p, &p.Spec.Rules[i]))
 		}
@@ -168,7 +171,7 @@ func (e *Engine) prepareRule(p *orgv1.GovernancePolicy, r *orgv1.Rule) *prepared
 
 // result is the policy's rules and what they judged so far.
 func (p *preparedPolicy) result() PolicyResult {
-	res := PolicyResult{Namespace: p.namespace, Name: p.name}
+	res := PolicyResult{Namespace: p.namespace, Name: p.name, UID: p.uid, Generation: p.generation}
 	for _, r := range p.rules {
 		res.Rules = append(res.Rules, RuleResult{RuleRef: r.ref, Evaluated: r.evaluated, Violations: r.violations, Error: r.err})
 	}
