@@ -67,6 +67,31 @@ type teamName struct{ namespace, name string }
 
 func nameOf(t *orgv1.Team) teamName { return teamName{t.Namespace, t.Name} }
 
+func (n teamName) ref() ObjectRef {
+	return ObjectRef{Kind: orgv1.KindTeam, Namespace: n.namespace, Name: n.name}
+}
+
+// placedTeam is what places a team, copied out of it: a shared place
+// outlives the version of the team it was read from, and holding that
+// version would keep the whole object, and whatever the cache has since
+// replaced, alive.
+type placedTeam struct {
+	teamName
+	// parent is the team parentRef names; zero without one.
+	parent   teamName
+	typ      orgv1.TeamType
+	function orgv1.TeamFunction
+}
+
+func placing(t *orgv1.Team) placedTeam {
+	pt := placedTeam{teamName: nameOf(t), typ: t.Spec.Type, function: t.Spec.Function}
+	if r := t.Spec.ParentRef; r != nil {
+		k := teamKey(t.Namespace, *r)
+		pt.parent = teamName{k.Namespace, k.Name}
+	}
+	return pt
+}
+
 func newHierarchy(g Graph) *hierarchy {
 	h := &hierarchy{g: g, placements: placements{placed: map[teamName]*place{}}}
 	switch hg := g.(type) {
@@ -82,10 +107,9 @@ func newHierarchy(g Graph) *hierarchy {
 
 // place is one team's position.
 type place struct {
-	// team is the team as it was placed. A shared place may outlive that
-	// version: only what places it (name, parentRef, type, function) is
-	// read, and TeamHierarchy drops the place when that changes.
-	team *orgv1.Team
+	// team is the team as it was placed; TeamHierarchy drops the place
+	// when that changes.
+	team placedTeam
 	// cycle is the cycle of parentRefs the team is on, nil when none (a
 	// team below a cycle is not on it), and at is the team's index in it.
 	cycle *cycle
@@ -98,7 +122,7 @@ type place struct {
 	// included, that are a BusinessUnit, a CenterOfExcellence, of function
 	// IT and of function Marketing (nil when there is none); on a cycle,
 	// the line goes once around it.
-	nearest [marks]*orgv1.Team
+	nearest [marks]*placedTeam
 	// tree is what the place was worked out from.
 	tree *tree
 	// done is false while a walk is placing the team; at is then its
@@ -122,7 +146,7 @@ type tree struct {
 // cycle is a cycle of parentRefs: each team's parent is the next one, the
 // last's the first.
 type cycle struct {
-	teams []*orgv1.Team
+	teams []teamName
 	// more ends the message of a cycle too long to name every team.
 	more string
 }
@@ -138,16 +162,16 @@ const (
 	marks // how many there are
 )
 
-func (m mark) of(t *orgv1.Team) bool {
+func (m mark) of(t placedTeam) bool {
 	switch m {
 	case markBusinessUnit:
-		return t.Spec.Type == orgv1.TeamTypeBusinessUnit
+		return t.typ == orgv1.TeamTypeBusinessUnit
 	case markCenterOfExcellence:
-		return t.Spec.Type == orgv1.TeamTypeCenterOfExcellence
+		return t.typ == orgv1.TeamTypeCenterOfExcellence
 	case markIT:
-		return t.Spec.Function == orgv1.FunctionIT
+		return t.function == orgv1.FunctionIT
 	}
-	return t.Spec.Function == orgv1.FunctionMarketing
+	return t.function == orgv1.FunctionMarketing
 }
 
 // place returns t's place: from the shared hierarchy if g has one, or
@@ -193,7 +217,7 @@ func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 			walk, above = walk[:k], p
 			break
 		}
-		p = &place{team: t, at: len(walk)}
+		p = &place{team: placing(t), at: len(walk)}
 		if first == nil {
 			first = p
 		}
@@ -210,7 +234,7 @@ func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 		for m := range marks {
 			switch {
 			case m.of(p.team):
-				p.nearest[m] = p.team
+				p.nearest[m] = &p.team
 			case above != nil:
 				p.nearest[m] = above.nearest[m]
 			}
@@ -228,18 +252,17 @@ func (ps *placements) walk(g Graph, t *orgv1.Team) *place {
 func (ps *placements) keep(tr *tree, places []*place) {
 	if ps.dangling != nil {
 		for _, p := range places {
-			tr.teams = append(tr.teams, nameOf(p.team))
+			tr.teams = append(tr.teams, p.team.teamName)
 		}
 	}
 }
 
 // newTree is the tree under top, a team whose parent does not resolve,
 // kept under the parent its parentRef names if dangling is kept.
-func (ps *placements) newTree(top *orgv1.Team) *tree {
+func (ps *placements) newTree(top placedTeam) *tree {
 	tr := &tree{}
-	if r := top.Spec.ParentRef; r != nil && ps.dangling != nil {
-		k := teamKey(top.Namespace, *r)
-		tr.dangles = teamName{k.Namespace, k.Name}
+	if top.parent != (teamName{}) && ps.dangling != nil {
+		tr.dangles = top.parent
 		ps.dangling[tr.dangles] = append(ps.dangling[tr.dangles], tr)
 	}
 	return tr
@@ -257,22 +280,22 @@ func (c *evalCtx) teamPlace(s *subject, t *orgv1.Team) *place {
 // closeCycle places the teams of a cycle, in parent order, and returns
 // their tree.
 func (ps *placements) closeCycle(ring []*place) *tree {
-	c := &cycle{teams: make([]*orgv1.Team, len(ring))}
+	c := &cycle{teams: make([]teamName, len(ring))}
 	if n := len(ring); n > maxCycleNamed {
 		c.more = fmt.Sprintf(" -> ... and %s more; cycle of %s teams", thousands(n-maxCycleNamed), thousands(n))
 	}
 	tr := &tree{}
 	for i, p := range ring {
-		c.teams[i] = p.team
+		c.teams[i] = p.team.teamName
 		p.cycle, p.at, p.done, p.tree = c, i, true, tr
 	}
 	// Going round twice backward, the last team marked seen is the nearest
 	// one forward, around the cycle, from each team.
 	for m := range marks {
-		var nearest *orgv1.Team
+		var nearest *placedTeam
 		for i := 2*len(ring) - 1; i >= 0; i-- {
 			if p := ring[i%len(ring)]; m.of(p.team) {
-				nearest = p.team
+				nearest = &p.team
 			}
 			if i < len(ring) {
 				ring[i].nearest[m] = nearest
@@ -309,7 +332,7 @@ func writeCycle(s *subject, p *place) problem {
 		if i > 0 {
 			b = append(b, " -> "...)
 		}
-		b = s.appendRel(b, refOf(c.teams[(p.at+i)%n]))
+		b = s.appendRel(b, c.teams[(p.at+i)%n].ref())
 	}
 	if n <= maxCycleNamed {
 		b = s.appendRel(append(b, " -> "...), s.ref)

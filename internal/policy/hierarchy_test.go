@@ -19,14 +19,15 @@ type placeView struct {
 }
 
 func viewPlace(p *place) placeView {
-	name := func(t *orgv1.Team) string {
-		if t == nil {
-			return ""
+	name := func(t teamName) string { return t.namespace + "/" + t.name }
+	nearest := func(m mark) string {
+		if t := p.nearest[m]; t != nil {
+			return name(t.teamName)
 		}
-		return t.Namespace + "/" + t.Name
+		return ""
 	}
-	v := placeView{BU: name(p.nearest[markBusinessUnit]), CoE: name(p.nearest[markCenterOfExcellence]),
-		IT: name(p.nearest[markIT]), Marketing: name(p.nearest[markMarketing])}
+	v := placeView{BU: nearest(markBusinessUnit), CoE: nearest(markCenterOfExcellence),
+		IT: nearest(markIT), Marketing: nearest(markMarketing)}
 	if c := p.cycle; c != nil {
 		for i := range c.teams {
 			v.Cycle = append(v.Cycle, name(c.teams[(p.at+i)%len(c.teams)]))

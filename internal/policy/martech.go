@@ -119,7 +119,7 @@ type sides struct {
 // first is the nearest team with function fn, IT or Marketing (the two
 // sides there are), on t's solid line, t included; nil when t is not on
 // that side.
-func (sd sides) first(t *orgv1.Team, fn orgv1.TeamFunction) *orgv1.Team {
+func (sd sides) first(t *orgv1.Team, fn orgv1.TeamFunction) *placedTeam {
 	if fn == orgv1.FunctionIT {
 		return sd.h.place(t).nearest[markIT]
 	}
@@ -171,12 +171,14 @@ func (sd sides) memberFrom(t *orgv1.Team, fn orgv1.TeamFunction) (string, *orgv1
 	return "", nil
 }
 
-func (sd sides) name(t *orgv1.Team) string { return strconv.Quote(relName(sd.ns, refOf(t))) }
+func (sd sides) name(t *orgv1.Team) string { return sd.quote(refOf(t)) }
+
+func (sd sides) quote(ref ObjectRef) string { return strconv.Quote(relName(sd.ns, ref)) }
 
 // onWords says why t is on fn's side: its own function, or the team above.
 func (sd sides) onWords(t *orgv1.Team, fn orgv1.TeamFunction) string {
-	if f := sd.first(t, fn); refOf(f) != refOf(t) {
-		return fmt.Sprintf("reports up its solid line to %s team %s", fn, sd.name(f))
+	if f := sd.first(t, fn); f.teamName != nameOf(t) {
+		return fmt.Sprintf("reports up its solid line to %s team %s", fn, sd.quote(f.ref()))
 	}
 	return fmt.Sprintf("has function %s", fn)
 }
@@ -201,7 +203,7 @@ func martechSignature(sd sides, t *orgv1.Team) (orgv1.MartechModel, string) {
 	if onIT {
 		// One walk up the one martech team's line: it costs its depth.
 		above := chain(sd.h.g, t)
-		nearest := refOf(sd.first(t, it))
+		nearest := sd.first(t, it).ref()
 		i := slices.IndexFunc(above, func(a *orgv1.Team) bool { return refOf(a) == nearest })
 		for _, a := range above[i+1:] {
 			if a.Spec.Function == mkt {

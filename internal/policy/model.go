@@ -51,10 +51,10 @@ func UnitsOf(g Graph) (unitOf func(*orgv1.Team) Unit) { return newHierarchy(g).u
 func (h *hierarchy) unit(t *orgv1.Team) Unit {
 	p := h.place(t)
 	if bu := p.nearest[markBusinessUnit]; bu != nil {
-		return Unit{Head: refOf(bu), Type: orgv1.UnitBusinessUnit}
+		return Unit{Head: bu.ref(), Type: orgv1.UnitBusinessUnit}
 	}
 	if coe := p.nearest[markCenterOfExcellence]; coe != nil {
-		return Unit{Head: refOf(coe), Type: orgv1.UnitCenterOfExcellence}
+		return Unit{Head: coe.ref(), Type: orgv1.UnitCenterOfExcellence}
 	}
 	return Unit{Type: orgv1.UnitCentral}
 }

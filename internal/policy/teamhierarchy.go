@@ -90,7 +90,7 @@ func (h *TeamHierarchy) Changed(before, after metav1.Object) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := teamName{o.GetNamespace(), o.GetName()}
-	if p := h.placed[n]; p != nil && (now == nil || !samePlacing(p.team, now)) {
+	if p := h.placed[n]; p != nil && (now == nil || p.team != placing(now)) {
 		h.drop(p.tree)
 	}
 	if now != nil {
@@ -114,14 +114,6 @@ func (ps *placements) drop(tr *tree) {
 	}
 }
 
-// samePlacing reports whether two versions of a team stand in the same place
-// for the same teams above it: what a place reads of a team.
-func samePlacing(a, b *orgv1.Team) bool {
-	return a.Spec.Type == b.Spec.Type && a.Spec.Function == b.Spec.Function &&
-		(a.Spec.ParentRef == nil) == (b.Spec.ParentRef == nil) &&
-		(a.Spec.ParentRef == nil || teamKey(a.Namespace, *a.Spec.ParentRef) == teamKey(b.Namespace, *b.Spec.ParentRef))
-}
-
 // borrowed is the place, in h, of t, a team of g met on a walk, when
 // changed, the one object in which g differs from base (beside the teams g
 // may find that base has not heard of yet), cannot have moved it: nil when
@@ -136,7 +128,7 @@ func (h *TeamHierarchy) borrowed(g, base Graph, changed metav1.Object, t *orgv1.
 	}
 	p := h.place(base, t)
 	h.mu.Lock()
-	ok := h.placed[nameOf(t)] == p && samePlacing(p.team, t)
+	ok := h.placed[nameOf(t)] == p && p.team == placing(t)
 	if ok && isTeam {
 		// Above t, the changed team: on t's chain, or closing it.
 		cp := h.placed[nameOf(c)]
