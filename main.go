@@ -174,7 +174,7 @@ func managerOptions(opts options) ctrl.Options {
 // setupIndexes registers the field indexes that the reconcilers' fan-out
 // and the cache-backed graph read.
 func setupIndexes(ctx context.Context, mgr ctrl.Manager) {
-	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
+	if err := cachegraph.SetupIndexes(ctx, cachegraph.InformerIndexer{Cache: mgr.GetCache()}); err != nil {
 		setupLog.Error(err, "unable to set up field indexes")
 		os.Exit(1)
 	}

@@ -205,7 +205,7 @@ func (e *Env) newManager(m *Manager, o managerOptions) (ctrl.Manager, string, er
 // engine.
 func (e *Env) setup(ctx context.Context, mgr ctrl.Manager, o managerOptions) error {
 	opts := o.reconcilers
-	if err := cachegraph.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
+	if err := cachegraph.SetupIndexes(ctx, cachegraph.InformerIndexer{Cache: mgr.GetCache()}); err != nil {
 		return err
 	}
 	if e.webhooks {
