@@ -30,6 +30,7 @@ import (
 	"github.com/orgplane/orgplane/controllers"
 	"github.com/orgplane/orgplane/internal/cachegraph"
 	"github.com/orgplane/orgplane/internal/cachetrim"
+	"github.com/orgplane/orgplane/internal/lazylog"
 	"github.com/orgplane/orgplane/internal/policy"
 	"github.com/orgplane/orgplane/internal/version"
 	"github.com/orgplane/orgplane/internal/watchscope"
@@ -96,7 +97,8 @@ func main() {
 		fmt.Println("orgplane manager", version.Get())
 		return
 	}
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
+	// Reconciles make loggers by the thousand and seldom log (lazylog).
+	ctrl.SetLogger(lazylog.New(zap.New(zap.UseFlagOptions(&opts.zap))))
 	tuneGC()
 	v := version.Get()
 	setupLog.Info("orgplane manager", "version", v.Version, "revision", v.Revision, "go", v.GoVersion, "platform", v.Platform)
