@@ -29,6 +29,8 @@ type deps struct {
 	// holds keeps objects with dangling references while their namespace
 	// is being changed.
 	holds *holds
+	// echoes keeps the status writes whose update events are to be dropped.
+	echoes *echoes
 }
 
 // evaluateNamespace judges every object of ns over the cache.

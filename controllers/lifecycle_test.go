@@ -66,3 +66,29 @@ func TestSpecChangeIsObservedWithoutMovingReadyTransition(t *testing.T) {
 		t.Errorf("Ready observed generation %d, want 2", second.ObservedGeneration)
 	}
 }
+
+// The echo of the controller's own status write reaches no reconciler
+// (echoes); another writer's status update does, and the controller puts
+// its own verdict back.
+func TestAnotherWritersStatusIsMended(t *testing.T) {
+	g := NewWithT(t)
+	ns := env.Namespace(t, "test-")
+	platform := builders.MakePlatform("crm", ns).Owner("ghost").Obj() // a dangling owner: a violation
+	env.Create(t, platform)
+	reconciled(t, platform)
+	g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(platform), platform)).To(Succeed())
+	want := platform.Status.DeepCopy()
+	g.Expect(want.ViolationCount).To(BeNumerically(">", 0))
+
+	platform.Status.Violations, platform.Status.ViolationCount = nil, 0
+	meta.SetStatusCondition(&platform.Status.Conditions, metav1.Condition{Type: orgv1.ConditionCompliant,
+		Status: metav1.ConditionTrue, Reason: orgv1.ReasonNoViolations, Message: "someone else says so"})
+	g.Expect(env.Client.Status().Update(ctx, platform)).To(Succeed())
+
+	g.Eventually(func(g Gomega) {
+		got := &orgv1.Platform{}
+		g.Expect(env.Client.Get(ctx, client.ObjectKeyFromObject(platform), got)).To(Succeed())
+		g.Expect(got.Status.Violations).To(Equal(want.Violations))
+		g.Expect(condition(got, orgv1.ConditionCompliant)).To(Equal(metav1.ConditionFalse))
+	}, eventually).Should(Succeed())
+}

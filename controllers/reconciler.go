@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"errors"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -33,6 +34,7 @@ type statusReconciler[T any, P interface {
 	evaluate evaluator[P]
 	recorder recorder.EventRecorder
 	writes   *statusWrites
+	echoes   *echoes
 }
 
 func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Request) (result reconcile.Result, err error) {
@@ -41,6 +43,7 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 	if err := r.client.Get(ctx, req.NamespacedName, obj); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			forgetObject(id)
+			r.echoes.forget(id)
 		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
@@ -50,6 +53,9 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 			return
 		}
 		perr := patchStatus(ctx, r.client, before, obj)
+		if rv := obj.GetResourceVersion(); perr == nil && rv != before.GetResourceVersion() {
+			r.echoes.wrote(id, rv)
+		}
 		if perr == nil {
 			r.writes.wrote(req.Namespace)
 			// Only a written transition is news: a patch from a stale read
@@ -57,10 +63,10 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 			recordTransitions(r.recorder, before, obj)
 		}
 		if apierrors.IsConflict(perr) {
-			// The cache lagged behind the object; its newer version's event
-			// is on its way and will bring the object back here.
-			log.FromContext(ctx).V(1).Info("status patch conflicted with a newer version; waiting for it")
-			perr = nil
+			// The cache lagged behind the object. Its newer version may be
+			// the echo of an earlier write, which brings nothing back here.
+			log.FromContext(ctx).V(1).Info("status patch conflicted with a newer version; retrying")
+			result, perr = reconcile.Result{RequeueAfter: conflictRetry}, nil
 		}
 		err = errors.Join(err, perr)
 	}()
@@ -68,6 +74,10 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 	observeStalled(id, obj.CommonStatus())
 	return result, err
 }
+
+// conflictRetry is how soon a reconcile whose status patch conflicted
+// looks again, once its cache may have caught up.
+const conflictRetry = 100 * time.Millisecond
 
 // patchStatus writes after's status with a merge patch against before. The
 // optimistic lock makes a patch computed from a stale read fail (and

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -68,7 +69,7 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 		opts.Now = time.Now
 	}
 	d := &deps{reader: mgr.GetClient(), engine: opts.Engine, now: opts.Now, teams: policy.NewTeamHierarchy(),
-		writes: newStatusWrites(namespaceWide, reportPatience, opts.Now), holds: newHolds(namespaceWide, holdPatience)}
+		writes: newStatusWrites(namespaceWide, reportPatience, opts.Now), holds: newHolds(namespaceWide, holdPatience), echoes: newEchoes()}
 	d.namespaces = newNamespaceEvaluations(d.evaluateNamespace)
 	f := newFanout(mgr.GetCache(), mgr.GetClient(), mgr.GetLogger().WithName("fanout"), d.teams, d.namespaces, d.holds)
 	limit := rate.Inf
@@ -90,10 +91,9 @@ func SetupReconcilers(mgr ctrl.Manager, opts Options) error {
 // specOrLabels lets through creations, deletions and updates of what
 // evaluation reads (spec, via the generation; labels, via selectors; and
 // labels and annotations, via CEL's views of objects), so other objects'
-// status writes fan out to nothing. An object's own status writes do come
-// back to its reconciler (For has no predicate; delayedStatusEvents delays
-// them): re-evaluating then confirms the write against a fresh cache, writes
-// nothing, and mends a status that a stale cache let slip.
+// status writes fan out to nothing. An object's own status updates do come
+// back to its reconciler (delayedStatusEvents delays them), except the
+// echoes of its own writes: another writer's status is then mended.
 var specOrLabels = predicate.Or(predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, predicate.AnnotationChangedPredicate{})
 
 func register[T any, P interface {
@@ -107,11 +107,14 @@ func register[T any, P interface {
 			// One malformed object must never take the controller down.
 			RecoverPanic: ptr.To(true),
 		})
+	notEcho := builder.WithPredicates(predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		return !d.echoes.echo(objectID{kind, client.ObjectKeyFromObject(e.ObjectNew)}, e.ObjectNew.GetResourceVersion())
+	}})
 	wide := kind == orgv1.KindOrganization || kind == orgv1.KindGovernancePolicy
 	if wide {
-		b = b.Watches(P(new(T)), delayedStatusEvents(namespaceWidePatience))
+		b = b.Watches(P(new(T)), delayedStatusEvents(namespaceWidePatience), notEcho)
 	} else {
-		b = b.For(P(new(T)))
+		b = b.For(P(new(T)), notEcho)
 	}
 	return b.WatchesRawSource(f.source(objectsOf(kind), wide)).Complete(&statusReconciler[T, P]{
 		client:   mgr.GetClient(),
@@ -119,17 +122,19 @@ func register[T any, P interface {
 		evaluate: evaluate,
 		recorder: rec,
 		writes:   d.writes,
+		echoes:   d.echoes,
 	})
 }
 
 // delayedStatusEvents enqueues an object on its own events, as For does,
-// except its status-only updates, which wait delay: a namespace-wide
-// object's own status write would otherwise re-evaluate, at once, a
-// namespace that an org being applied has changed again, and write again,
-// as fast as it can evaluate. The changes themselves reach it through the
-// fan-out, once they settle; this request only confirms the write, so it
-// waits as long as a settling namespace may (a 1 s wait still let a bulk
-// apply of 5,000 objects rewrite the Organization 37 times).
+// except its status-only updates, which wait delay. Those are rarely the
+// echo of its own write (dropped before, see echoes) but may be: one that
+// outran the patch's response, which records the write. A namespace-wide
+// object would then re-evaluate, at once, a namespace that an org being
+// applied has changed again, and write again, as fast as it can evaluate
+// (a 1 s wait let a bulk apply of 5,000 objects rewrite the Organization 37
+// times). The changes themselves reach it through the fan-out, once they
+// settle; another writer's status is mended after delay.
 func delayedStatusEvents(delay time.Duration) handler.EventHandler {
 	enqueue := &handler.EnqueueRequestForObject{}
 	return handler.Funcs{
