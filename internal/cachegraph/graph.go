@@ -68,7 +68,8 @@ type InformerIndexer struct{ Cache cache.Informers }
 
 // allNamespaces prefixes a key the cache's reader looks up across
 // namespaces: controller-runtime's pkg/cache/internal.KeyToNamespacedKey
-// with no namespace; TestInformerIndexer fails if that changes.
+// with no namespace; TestInformerIndexerLooksAcrossNamespaces (controllers)
+// fails if that changes.
 const allNamespaces = "__all_namespaces/"
 
 // IndexField implements client.FieldIndexer, under the index name the
