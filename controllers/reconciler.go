@@ -47,14 +47,17 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
+	if latest := r.echoes.latest(id, obj.GetResourceVersion()); latest != nil {
+		*obj = *latest.DeepCopyObject().(P)
+	}
 	before := obj.DeepCopyObject().(P)
 	defer func() {
 		if equality.Semantic.DeepEqual(before, obj) {
 			return
 		}
 		perr := patchStatus(ctx, r.client, before, obj)
-		if rv := obj.GetResourceVersion(); perr == nil && rv != before.GetResourceVersion() {
-			r.echoes.wrote(id, rv)
+		if from := before.GetResourceVersion(); perr == nil && obj.GetResourceVersion() != from {
+			r.echoes.wrote(id, from, obj)
 		}
 		if perr == nil {
 			r.writes.wrote(req.Namespace)
