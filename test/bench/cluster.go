@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,9 +10,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -45,10 +49,16 @@ type clusterResult struct {
 	WarmWrites          int
 	// BulkCreate is how long the creates took with the manager running;
 	// BulkLag from the last create to the last status write.
-	BulkCreate, BulkLag   time.Duration
-	BulkWrites, BulkMax   int
-	BulkMostWritten       string
-	IdleRSS, RSS, PeakRSS int64
+	BulkCreate, BulkLag time.Duration
+	BulkWrites, BulkMax int
+	BulkMostWritten     string
+	// BulkLagFirsts and BulkLagRewrites are the status writes after the
+	// last create: objects' first ones, and the others.
+	BulkLagFirsts, BulkLagRewrites int
+	// ColdConflicts and BulkConflicts are the manager's status patches the
+	// apiserver refused as conflicting (409) in each phase.
+	ColdConflicts, BulkConflicts int
+	IdleRSS, RSS, PeakRSS        int64
 }
 
 // clusterRun is what a run of the in-cluster scenario needs.
@@ -75,6 +85,11 @@ func (r clusterRun) inCluster(ctx context.Context, n int) (res clusterResult, er
 	if err != nil {
 		return res, err
 	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return res, err
+	}
+	conflicts := func() (int, error) { return statusConflicts(ctx, cs.Discovery().RESTClient()) }
 	org := func(ns string) ([]orgv1.Object, error) {
 		return orggen.Generate(orggen.Enterprise(ns, n, r.seed)), c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
 	}
@@ -97,7 +112,7 @@ func (r clusterRun) inCluster(ctx context.Context, n int) (res clusterResult, er
 	if res.IdleRSS, err = r.idleMemory(ctx, env.Kubeconfig); err != nil {
 		return res, fmt.Errorf("idle manager: %w", err)
 	}
-	if err := r.coldAndWarm(ctx, c, env.Kubeconfig, org, &res); err != nil {
+	if err := r.coldAndWarm(ctx, c, env.Kubeconfig, org, conflicts, &res); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -117,7 +132,7 @@ func (r clusterRun) idleMemory(ctx context.Context, kubeconfig string) (int64, e
 // coldAndWarm creates the org, starts the manager and waits for it to
 // converge; restarts it and counts the writes of the warm start; then,
 // with that manager running, creates a second org and waits again.
-func (r clusterRun) coldAndWarm(ctx context.Context, c client.WithWatch, kubeconfig string, org func(string) ([]orgv1.Object, error), res *clusterResult) error {
+func (r clusterRun) coldAndWarm(ctx context.Context, c client.WithWatch, kubeconfig string, org func(string) ([]orgv1.Object, error), conflicts func() (int, error), res *clusterResult) error {
 	objs, err := org("cold")
 	if err != nil {
 		return err
@@ -128,6 +143,10 @@ func (r clusterRun) coldAndWarm(ctx context.Context, c client.WithWatch, kubecon
 	watchCtx, stopWatching := context.WithCancel(ctx)
 	defer stopWatching()
 	cold, err := track(watchCtx, c, "cold")
+	if err != nil {
+		return err
+	}
+	before, err := conflicts()
 	if err != nil {
 		return err
 	}
@@ -144,6 +163,11 @@ func (r clusterRun) coldAndWarm(ctx context.Context, c client.WithWatch, kubecon
 		return errors.Join(fmt.Errorf("cold start: %w", err), p.stop())
 	}
 	res.Cold, res.ColdWrites, res.ColdMax = s.lastWrite.Sub(start), s.writes, s.maxPerObject
+	after, err := conflicts()
+	if err != nil {
+		return errors.Join(err, p.stop())
+	}
+	res.ColdConflicts = after - before
 	if res.RSS, res.PeakRSS, err = p.memory(); err != nil {
 		return errors.Join(err, p.stop())
 	}
@@ -165,12 +189,12 @@ func (r clusterRun) coldAndWarm(ctx context.Context, c client.WithWatch, kubecon
 		return err
 	}
 	res.WarmWrites = warm.writes - s.writes
-	return r.bulk(ctx, c, p, org, res)
+	return r.bulk(ctx, c, p, org, conflicts, res)
 }
 
 // bulk creates a second org while the manager runs and waits until it has
 // converged.
-func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, org func(string) ([]orgv1.Object, error), res *clusterResult) error {
+func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, org func(string) ([]orgv1.Object, error), conflicts func() (int, error), res *clusterResult) error {
 	objs, err := org("bulk")
 	if err != nil {
 		return err
@@ -178,6 +202,10 @@ func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, or
 	watchCtx, stopWatching := context.WithCancel(ctx)
 	defer stopWatching()
 	t, err := track(watchCtx, c, "bulk")
+	if err != nil {
+		return err
+	}
+	before, err := conflicts()
 	if err != nil {
 		return err
 	}
@@ -189,7 +217,13 @@ func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, or
 	if err != nil {
 		return fmt.Errorf("bulk apply: %w", err)
 	}
+	after, err := conflicts()
+	if err != nil {
+		return err
+	}
+	res.BulkConflicts = after - before
 	res.BulkLag = max(s.lastWrite.Sub(s.lastCreate), 0)
+	res.BulkLagFirsts, res.BulkLagRewrites = s.firstsAfterCreates, s.rewritesAfterCreates
 	res.BulkWrites, res.BulkMax, res.BulkMostWritten = s.writes, s.maxPerObject, s.mostWritten
 	return nil
 }
@@ -297,4 +331,33 @@ func parallel(objs []orgv1.Object, f func(orgv1.Object) error) (time.Duration, e
 	}
 	wg.Wait()
 	return time.Since(start), errs
+}
+
+// statusConflicts is how many status patches of orgplane objects the
+// apiserver has refused as conflicting since it started, from its own
+// apiserver_request_total.
+func statusConflicts(ctx context.Context, rc rest.Interface) (int, error) {
+	body, err := rc.Get().AbsPath("/metrics").DoRaw(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reading the apiserver's metrics: %w", err)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("parsing the apiserver's metrics: %w", err)
+	}
+	want := map[string]string{"code": "409", "verb": "PATCH", "subresource": "status", "group": orgv1.GroupVersion.Group}
+	var n float64
+	for _, m := range families["apiserver_request_total"].GetMetric() {
+		matched := 0
+		for _, l := range m.GetLabel() {
+			if v, ok := want[l.GetName()]; ok && v == l.GetValue() {
+				matched++
+			}
+		}
+		if matched == len(want) {
+			n += m.GetCounter().GetValue()
+		}
+	}
+	return int(n), nil
 }

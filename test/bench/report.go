@@ -93,10 +93,10 @@ func (r results) clusterTargets() []target {
 	growth := c.PeakRSS - c.IdleRSS
 	return []target{
 		{names[0], fmt.Sprintf("%s vs floor %s: %.2f×%s", dur(c.Cold), dur(c.Floor), ratio, c.againstStatuses()), judge(ratio <= 1.5)},
-		{names[1], fmt.Sprintf("%d writes for %d objects, at most %d on one", c.ColdWrites, c.Objects, c.ColdMax), judge(c.ColdWrites == c.Objects && c.ColdMax == 1)},
+		{names[1], fmt.Sprintf("%d writes for %d objects, at most %d on one; %d conflicting patches", c.ColdWrites, c.Objects, c.ColdMax, c.ColdConflicts), judge(c.ColdWrites == c.Objects && c.ColdMax == 1)},
 		{names[2], fmt.Sprintf("%d", c.WarmWrites), judge(c.WarmWrites == 0)},
-		{names[3], dur(c.BulkLag), judge(c.BulkLag <= 5*time.Second)},
-		{names[4], fmt.Sprintf("%.2f (%d writes; most on %s: %d)", perObject, c.BulkWrites, c.BulkMostWritten, c.BulkMax), judge(perObject <= 1.2)},
+		{names[3], fmt.Sprintf("%s (after the last create: %d first writes, %d rewrites)", dur(c.BulkLag), c.BulkLagFirsts, c.BulkLagRewrites), judge(c.BulkLag <= 5*time.Second)},
+		{names[4], fmt.Sprintf("%.2f (%d writes; most on %s: %d; %d conflicting patches)", perObject, c.BulkWrites, c.BulkMostWritten, c.BulkMax, c.BulkConflicts), judge(perObject <= 1.2)},
 		{names[5], fmt.Sprintf("+%s (idle %s, peak %s, %s after converging)", mb(growth), mb(c.IdleRSS), mb(c.PeakRSS), mb(c.RSS)), judge(growth <= 100e6)},
 	}
 }

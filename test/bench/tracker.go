@@ -24,7 +24,15 @@ type tracker struct {
 	writes     int
 	lastWrite  time.Time
 	lastCreate time.Time
-	err        error
+	// history is every write, in order: when, and whether it was the
+	// object's first.
+	history []write
+	err     error
+}
+
+type write struct {
+	at    time.Time
+	first bool
 }
 
 type tracked struct {
@@ -108,6 +116,7 @@ func (t *tracker) observe(kind orgv1.Kind, ev watch.Event) {
 		obj.writes++
 		t.writes++
 		t.lastWrite = now
+		t.history = append(t.history, write{now, obj.writes == 1})
 	case watch.Deleted:
 		delete(t.objects, key)
 		return
@@ -124,12 +133,23 @@ type snapshot struct {
 	mostWritten          string // an object with maxPerObject writes
 	lastWrite            time.Time
 	lastCreate           time.Time
+	// the writes after the last create: objects' first ones, and others
+	firstsAfterCreates, rewritesAfterCreates int
 }
 
 func (t *tracker) snapshot() (snapshot, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := snapshot{objects: len(t.objects), writes: t.writes, lastWrite: t.lastWrite, lastCreate: t.lastCreate}
+	for _, w := range t.history {
+		switch {
+		case !w.at.After(t.lastCreate):
+		case w.first:
+			s.firstsAfterCreates++
+		default:
+			s.rewritesAfterCreates++
+		}
+	}
 	for key, o := range t.objects {
 		if o.observed == o.generation {
 			s.current++
