@@ -26,6 +26,10 @@ import (
 type echoes struct {
 	mu      sync.Mutex
 	written map[objectID]*written
+	// writing holds the objects whose status patch is under way, with the
+	// resourceVersion of an update that arrived meanwhile: an echo may
+	// outrun the patch's response, and then needs no record.
+	writing map[objectID]string
 }
 
 // written is an object's writes since the version the cache held:
@@ -36,15 +40,35 @@ type written struct {
 	obj      orgv1.Object
 }
 
-func newEchoes() *echoes { return &echoes{written: map[objectID]*written{}} }
+func newEchoes() *echoes {
+	return &echoes{written: map[objectID]*written{}, writing: map[objectID]string{}}
+}
 
-// wrote records a status write made from resourceVersion from that left
-// the object as obj, which the caller no longer changes; it is trimmed as
-// the cache's objects are.
-func (e *echoes) wrote(id objectID, from string, obj orgv1.Object) {
-	_, _ = cachetrim.Transform(obj)
+// write marks a status patch of the object under way.
+func (e *echoes) write(id objectID) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.writing[id] = ""
+}
+
+// wrote ends the status patch marked by write: it was made from
+// resourceVersion from and left the object as obj, which the caller no
+// longer changes (it is trimmed as the cache's objects are), or it wrote
+// nothing (obj nil).
+func (e *echoes) wrote(id objectID, from string, obj orgv1.Object) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	early := e.writing[id]
+	delete(e.writing, id)
+	if obj == nil {
+		return
+	}
+	if early == obj.GetResourceVersion() {
+		// The echo came first and went through: the cache holds the write.
+		delete(e.written, id)
+		return
+	}
+	_, _ = cachetrim.Transform(obj)
 	w := e.written[id]
 	if w == nil || w.versions[len(w.versions)-1] != from {
 		w = &written{versions: []string{from}}
@@ -61,11 +85,15 @@ func (e *echoes) echo(id objectID, rv string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	w := e.written[id]
-	if w == nil {
-		return false
+	i := -1
+	if w != nil {
+		i = slices.Index(w.versions, rv)
 	}
-	switch i := slices.Index(w.versions, rv); {
+	switch {
 	case i <= 0:
+		if _, ok := e.writing[id]; ok {
+			e.writing[id] = rv
+		}
 		return false
 	case i == len(w.versions)-1:
 		delete(e.written, id)
@@ -101,4 +129,5 @@ func (e *echoes) forget(id objectID) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	delete(e.written, id)
+	delete(e.writing, id)
 }

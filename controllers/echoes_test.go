@@ -12,11 +12,12 @@ import (
 func TestEchoes(t *testing.T) {
 	a := objectID{orgv1.KindTeam, types.NamespacedName{Namespace: "acme", Name: "a"}}
 	b := objectID{orgv1.KindPlatform, types.NamespacedName{Namespace: "acme", Name: "a"}}
-	// One step on the recorded writes: a write (from → rv), an update event
-	// (rv; is it an echo?), a reconcile reading the cache at rv (which
-	// version stands in for it, "" for the cache's own), or a deletion.
+	// One step on the recorded writes: a patch sent, a write (from → rv;
+	// a failed patch without rv), an update event (rv; is it an echo?), a
+	// reconcile reading the cache at rv (which version stands in for it, ""
+	// for the cache's own), or a deletion.
 	type step struct {
-		op     string // wrote, update, read, forget
+		op     string // write, wrote, update, read, forget
 		id     objectID
 		from   string
 		rv     string
@@ -60,6 +61,15 @@ func TestEchoes(t *testing.T) {
 		name:  "the cache holding the write stands in for nothing, and its echo still drops",
 		steps: []step{wrote(a, "4", "5"), read(a, "5", ""), read(a, "4", ""), update(a, "5", true)},
 	}, {
+		name:  "an echo that outruns the patch's response leaves nothing recorded",
+		steps: []step{{op: "write", id: a}, update(a, "5", false), wrote(a, "4", "5"), read(a, "4", ""), update(a, "5", false)},
+	}, {
+		name:  "an update during the patch that is not its echo leaves the write recorded",
+		steps: []step{{op: "write", id: a}, update(a, "4", false), wrote(a, "4", "5"), read(a, "4", "5"), update(a, "5", true)},
+	}, {
+		name:  "a failed patch records nothing",
+		steps: []step{{op: "write", id: a}, wrote(a, "4", ""), read(a, "4", ""), update(a, "5", false)},
+	}, {
 		name:  "the cache holding another writer's version forgets the write",
 		steps: []step{wrote(a, "4", "5"), read(a, "6", ""), update(a, "5", false), read(a, "4", "")},
 	}} {
@@ -67,8 +77,14 @@ func TestEchoes(t *testing.T) {
 			e := newEchoes()
 			for i, s := range tc.steps {
 				switch s.op {
+				case "write":
+					e.write(s.id)
 				case "wrote":
-					e.wrote(s.id, s.from, &orgv1.Team{ObjectMeta: metav1.ObjectMeta{ResourceVersion: s.rv, ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "m"}}}})
+					var obj orgv1.Object
+					if s.rv != "" {
+						obj = &orgv1.Team{ObjectMeta: metav1.ObjectMeta{ResourceVersion: s.rv, ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "m"}}}}
+					}
+					e.wrote(s.id, s.from, obj)
 				case "update":
 					if got := e.echo(s.id, s.rv); got != s.echo {
 						t.Errorf("step %d, update of %v to %s: echo %v, want %v", i, s.id, s.rv, got, s.echo)

@@ -55,10 +55,13 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 		if equality.Semantic.DeepEqual(before, obj) {
 			return
 		}
+		r.echoes.write(id)
 		perr := patchStatus(ctx, r.client, before, obj)
-		if from := before.GetResourceVersion(); perr == nil && obj.GetResourceVersion() != from {
-			r.echoes.wrote(id, from, obj)
+		var written orgv1.Object
+		if perr == nil && obj.GetResourceVersion() != before.GetResourceVersion() {
+			written = obj
 		}
+		r.echoes.wrote(id, before.GetResourceVersion(), written)
 		if perr == nil {
 			r.writes.wrote(req.Namespace)
 			// Only a written transition is news: a patch from a stale read
