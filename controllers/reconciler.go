@@ -57,11 +57,11 @@ func (r *statusReconciler[T, P]) Reconcile(ctx context.Context, req reconcile.Re
 		}
 		r.echoes.write(id)
 		perr := patchStatus(ctx, r.client, before, obj)
-		var written orgv1.Object
+		var left orgv1.Object // the object as the write left it
 		if perr == nil && obj.GetResourceVersion() != before.GetResourceVersion() {
-			written = obj
+			left = obj
 		}
-		r.echoes.wrote(id, before.GetResourceVersion(), written)
+		r.echoes.wrote(id, before.GetResourceVersion(), left)
 		if perr == nil {
 			r.writes.wrote(req.Namespace)
 			// Only a written transition is news: a patch from a stale read
