@@ -6,7 +6,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -40,6 +42,9 @@ type Manager struct {
 	ctrl.Manager
 	// StatusWrites counts its writes of a status subresource.
 	StatusWrites atomic.Int64
+	// statusPaths are the paths of its last status writes, oldest first.
+	statusPathsMu sync.Mutex
+	statusPaths   []string
 	// ReportWrites counts its creates, updates, patches and deletes of
 	// policy reports (either API).
 	ReportWrites atomic.Int64
@@ -248,12 +253,27 @@ func (m *Manager) countWrites(rt http.RoundTripper) http.RoundTripper {
 			switch p := req.URL.Path; {
 			case strings.HasSuffix(p, "/status"):
 				m.StatusWrites.Add(1)
+				m.statusPathsMu.Lock()
+				m.statusPaths = append(m.statusPaths[max(len(m.statusPaths)-recentStatusWrites+1, 0):], req.Method+" "+p)
+				m.statusPathsMu.Unlock()
 			case strings.HasPrefix(p, reports[0]), strings.HasPrefix(p, reports[1]):
 				m.ReportWrites.Add(1)
 			}
 		}
 		return rt.RoundTrip(req)
 	})
+}
+
+// recentStatusWrites is how many status writes RecentStatusWrites keeps.
+const recentStatusWrites = 20
+
+// RecentStatusWrites returns the method and path of its last status
+// writes, oldest first: what a test that counts writes reports when there
+// are too many.
+func (m *Manager) RecentStatusWrites() []string {
+	m.statusPathsMu.Lock()
+	defer m.statusPathsMu.Unlock()
+	return slices.Clone(m.statusPaths)
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)
