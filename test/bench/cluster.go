@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -223,7 +222,7 @@ func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, or
 	}
 	res.BulkConflicts = after - before
 	res.BulkLag = max(s.lastWrite.Sub(s.lastCreate), 0)
-	res.BulkLagFirsts, res.BulkLagRewrites = s.firstsAfterCreates, s.rewritesAfterCreates
+	res.BulkLagFirsts, res.BulkLagRewrites = t.afterCreates()
 	res.BulkWrites, res.BulkMax, res.BulkMostWritten = s.writes, s.maxPerObject, s.mostWritten
 	return nil
 }
@@ -341,23 +340,11 @@ func statusConflicts(ctx context.Context, rc rest.Interface) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reading the apiserver's metrics: %w", err)
 	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	families, err := testenv.ParseFamilies(bytes.NewReader(body))
 	if err != nil {
 		return 0, fmt.Errorf("parsing the apiserver's metrics: %w", err)
 	}
-	want := map[string]string{"code": "409", "verb": "PATCH", "subresource": "status", "group": orgv1.GroupVersion.Group}
-	var n float64
-	for _, m := range families["apiserver_request_total"].GetMetric() {
-		matched := 0
-		for _, l := range m.GetLabel() {
-			if v, ok := want[l.GetName()]; ok && v == l.GetValue() {
-				matched++
-			}
-		}
-		if matched == len(want) {
-			n += m.GetCounter().GetValue()
-		}
-	}
-	return int(n), nil
+	return int(families.Sum("apiserver_request_total", func(ls map[string]string) bool {
+		return ls["code"] == "409" && ls["verb"] == http.MethodPatch && ls["subresource"] == "status" && ls["group"] == orgv1.GroupVersion.Group
+	})), nil
 }

@@ -14,9 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/orgplane/orgplane/internal/testing/testenv"
 )
 
@@ -108,21 +105,14 @@ func (p *process) queues() (queues, error) {
 		return queues{}, err
 	}
 	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
+	families, err := testenv.ParseFamilies(resp.Body)
 	if err != nil {
 		return queues{}, err
 	}
-	sum := func(name string) float64 {
-		var s float64
-		if f := families[name]; f != nil {
-			for _, m := range f.GetMetric() {
-				s += m.GetCounter().GetValue() + m.GetGauge().GetValue()
-			}
-		}
-		return s
-	}
-	return queues{reconciles: sum("controller_runtime_reconcile_total"), pending: sum("workqueue_depth") + sum("controller_runtime_active_workers")}, nil
+	return queues{
+		reconciles: families.Sum("controller_runtime_reconcile_total", nil),
+		pending:    families.Sum("workqueue_depth", nil) + families.Sum("controller_runtime_active_workers", nil),
+	}, nil
 }
 
 // idle waits until the manager has done at least the given number of

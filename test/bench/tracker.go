@@ -133,23 +133,12 @@ type snapshot struct {
 	mostWritten          string // an object with maxPerObject writes
 	lastWrite            time.Time
 	lastCreate           time.Time
-	// the writes after the last create: objects' first ones, and others
-	firstsAfterCreates, rewritesAfterCreates int
 }
 
 func (t *tracker) snapshot() (snapshot, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := snapshot{objects: len(t.objects), writes: t.writes, lastWrite: t.lastWrite, lastCreate: t.lastCreate}
-	for _, w := range t.history {
-		switch {
-		case !w.at.After(t.lastCreate):
-		case w.first:
-			s.firstsAfterCreates++
-		default:
-			s.rewritesAfterCreates++
-		}
-	}
 	for key, o := range t.objects {
 		if o.observed == o.generation {
 			s.current++
@@ -159,6 +148,24 @@ func (t *tracker) snapshot() (snapshot, error) {
 		}
 	}
 	return s, t.err
+}
+
+// afterCreates counts the writes after the last create: objects' first
+// ones, and the others. It walks every write, so it is asked once, not
+// on each of converged's polls.
+func (t *tracker) afterCreates() (firsts, rewrites int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, w := range t.history {
+		switch {
+		case !w.at.After(t.lastCreate):
+		case w.first:
+			firsts++
+		default:
+			rewrites++
+		}
+	}
+	return firsts, rewrites
 }
 
 // converged waits until the namespace holds want objects, each has observed

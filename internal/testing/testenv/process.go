@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -203,13 +204,18 @@ func (p *Process) Scrape(ctx context.Context) (Families, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("manager %s: GET %s: %s", p.Name, p.MetricsURL, resp.Status)
 	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
-	return Families(fams), err
+	return ParseFamilies(resp.Body)
 }
 
 // Families are scraped metric families, by name.
 type Families map[string]*dto.MetricFamily
+
+// ParseFamilies reads metrics in Prometheus's text format.
+func ParseFamilies(r io.Reader) (Families, error) {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(r)
+	return Families(fams), err
+}
 
 // Sum adds up the values of the series of metric name whose labels have
 // the values that match gives (any series when nil).
