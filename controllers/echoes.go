@@ -80,7 +80,9 @@ func (e *echoes) wrote(id objectID, from string, obj orgv1.Object) {
 
 // echo reports whether an update of the object to resourceVersion rv is
 // the echo of one of its recorded writes. An update from before them may
-// still arrive first; it is no echo, and the writes stay recorded.
+// still arrive first; it is no echo, and the writes stay recorded. Any
+// other update during a patch is noted for wrote: it may be that patch's
+// echo, outrunning the response.
 func (e *echoes) echo(id objectID, rv string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -29,7 +29,8 @@ type deps struct {
 	// holds keeps objects with dangling references while their namespace
 	// is being changed.
 	holds *holds
-	// echoes keeps the status writes whose update events are to be dropped.
+	// echoes keeps the status writes whose update events are to be dropped,
+	// and which stand in for the cache's older versions until then.
 	echoes *echoes
 }
 

@@ -129,7 +129,7 @@ func register[T any, P interface {
 // delayedStatusEvents enqueues an object on its own events, as For does,
 // except its status-only updates, which wait delay. Those are rarely the
 // echo of its own write (dropped before, see echoes) but may be: one that
-// outran the patch's response, which records the write. A namespace-wide
+// outran the patch's response, before the write was known. A namespace-wide
 // object would then re-evaluate, at once, a namespace that an org being
 // applied has changed again, and write again, as fast as it can evaluate
 // (a 1 s wait let a bulk apply of 5,000 objects rewrite the Organization 37
