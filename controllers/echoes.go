@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	orgv1 "github.com/orgplane/orgplane/api/v1alpha1"
+	"github.com/orgplane/orgplane/internal/cachetrim"
 )
 
 // echoes are the status writes whose own update events have not reached
@@ -52,8 +53,8 @@ func (e *echoes) write(id objectID) {
 
 // wrote ends the status patch marked by write: it was made from
 // resourceVersion from and left the object as obj, which the caller no
-// longer changes (it derives from the cache's, so it is trimmed as they
-// are), or it wrote nothing (obj nil).
+// longer changes (it is trimmed as the cache's objects are), or it wrote
+// nothing (obj nil).
 func (e *echoes) wrote(id objectID, from string, obj orgv1.Object) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -67,6 +68,7 @@ func (e *echoes) wrote(id objectID, from string, obj orgv1.Object) {
 		delete(e.written, id)
 		return
 	}
+	_, _ = cachetrim.Transform(obj)
 	w := e.written[id]
 	if w == nil || w.versions[len(w.versions)-1] != from {
 		w = &written{versions: []string{from}}

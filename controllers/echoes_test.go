@@ -82,7 +82,7 @@ func TestEchoes(t *testing.T) {
 				case "wrote":
 					var obj orgv1.Object
 					if s.rv != "" {
-						obj = &orgv1.Team{ObjectMeta: metav1.ObjectMeta{ResourceVersion: s.rv}}
+						obj = &orgv1.Team{ObjectMeta: metav1.ObjectMeta{ResourceVersion: s.rv, ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "m"}}}}
 					}
 					e.wrote(s.id, s.from, obj)
 				case "update":
@@ -93,6 +93,9 @@ func TestEchoes(t *testing.T) {
 					var got string
 					if l := e.latest(s.id, s.rv); l != nil {
 						got = l.GetResourceVersion()
+						if l.GetManagedFields() != nil {
+							t.Errorf("step %d: the stand-in keeps managedFields, which the cache's objects do not", i)
+						}
 					}
 					if got != s.latest {
 						t.Errorf("step %d, reading %v at %s: stand-in %q, want %q", i, s.id, s.rv, got, s.latest)
