@@ -125,13 +125,13 @@ func (r results) report() string {
 	}
 	if len(r.Cluster) > 0 {
 		b.WriteString("\nIn-cluster, by size (each size on a fresh kube-apiserver and etcd; 8 client workers; times from the watch of the objects):\n\n")
-		b.WriteString("| objects | create | floor | floor, the manager's statuses | cold start | cold / floor | cold writes (max/object) | warm writes | bulk create | bulk lag | bulk writes/object | idle RSS | RSS converged | peak RSS |\n")
-		b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+		b.WriteString("| objects | create | floor | floor, the manager's statuses | cold start | cold / floor | cold writes (max/object) | warm writes | bulk create | bulk lag | bulk writes/object | bulk lag (writes/object), Helm's order | idle RSS | RSS converged | peak RSS |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, n := range sortedKeys(r.Cluster) {
 			c := r.Cluster[n]
-			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f×%s | %d (%d) | %d | %s | %s | %.2f | %s | %s | %s |\n", c.Objects, dur(c.Create), dur(c.Floor), dur(c.FloorStatuses), dur(c.Cold),
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f×%s | %d (%d) | %d | %s | %s | %.2f | %s (%.2f) | %s | %s | %s |\n", c.Objects, dur(c.Create), dur(c.Floor), dur(c.FloorStatuses), dur(c.Cold),
 				c.Cold.Seconds()/c.Floor.Seconds(), c.againstStatuses(), c.ColdWrites, c.ColdMax, c.WarmWrites, dur(c.BulkCreate), dur(c.BulkLag),
-				float64(c.BulkWrites)/float64(c.Objects), mb(c.IdleRSS), mb(c.RSS), mb(c.PeakRSS))
+				float64(c.BulkWrites)/float64(c.Objects), dur(c.KindOrderLag), float64(c.KindOrderWrites)/float64(c.Objects), mb(c.IdleRSS), mb(c.RSS), mb(c.PeakRSS))
 		}
 	}
 	if len(r.Bench) > 0 {
