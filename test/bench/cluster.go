@@ -224,8 +224,9 @@ func (r clusterRun) bulk(ctx context.Context, c client.WithWatch, p *process, or
 	return nil
 }
 
-// byKindName orders objects as Helm installs custom resources (kinds
-// unknown to it, sorted by name, keeping their order within a kind).
+// byKindName orders objects as Helm installs custom resources: kinds it
+// does not know are sorted by kind name, and a kind's objects keep their
+// order.
 func byKindName(a, b orgv1.Object) int {
 	ka, _ := orgv1.KindOf(a)
 	kb, _ := orgv1.KindOf(b)
