@@ -122,6 +122,26 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestBeside: a measured value is written on the side of its limit that
+// it is judged on.
+func TestBeside(t *testing.T) {
+	for _, tc := range []struct {
+		x, limit float64
+		want     string
+	}{
+		{1.25, 1.5, "1.25"},
+		{1.2, 1.2, "1.20"},
+		{1.1996, 1.2, "1.20"},
+		{1.2011, 1.2, "1.201"},
+		{5.0004, 5, "5.0004"},
+		{1.5000000001, 1.5, "1.500000"}, // gives up at six decimals
+	} {
+		if got := beside(tc.x, tc.limit); got != tc.want {
+			t.Errorf("beside(%v, %v) = %q, want %q", tc.x, tc.limit, got, tc.want)
+		}
+	}
+}
+
 // TestReportWithoutCluster: a run without the in-cluster part judges none
 // of its targets.
 func TestReportWithoutCluster(t *testing.T) {
