@@ -89,8 +89,8 @@ func (r results) clusterTargets() []target {
 		}
 		return ts
 	}
-	ratio := c.Cold.Seconds() / c.Floor.Seconds()
-	perObject := float64(c.BulkWrites) / float64(c.Objects)
+	ratio := c.coldRatio()
+	perObject := c.perObject(c.BulkWrites)
 	growth := c.PeakRSS - c.IdleRSS
 	return []target{
 		{names[0], fmt.Sprintf("%s vs floor %s: %s×%s", dur(c.Cold), dur(c.Floor), beside(ratio, 1.5), c.againstStatuses()), judge(ratio <= 1.5)},
@@ -101,6 +101,13 @@ func (r results) clusterTargets() []target {
 		{names[5], fmt.Sprintf("+%s (idle %s, peak %s, %s after converging)", mb(growth), mb(c.IdleRSS), mb(c.PeakRSS), mb(c.RSS)), judge(growth <= 100e6)},
 	}
 }
+
+// coldRatio is the cold start's time over the floor's, which the target
+// judges and the by-size table shows.
+func (c clusterResult) coldRatio() float64 { return c.Cold.Seconds() / c.Floor.Seconds() }
+
+// perObject is a bulk apply's status writes per object.
+func (c clusterResult) perObject(writes int) float64 { return float64(writes) / float64(c.Objects) }
 
 // againstStatuses is the cold start's ratio to the floor that writes the
 // manager's own statuses, as a parenthesis; empty when not measured.
@@ -131,8 +138,8 @@ func (r results) report() string {
 		for _, n := range sortedKeys(r.Cluster) {
 			c := r.Cluster[n]
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f×%s | %d (%d) | %d | %s | %s | %.2f | %s (%.2f) | %s | %s | %s |\n", c.Objects, dur(c.Create), dur(c.Floor), dur(c.FloorStatuses), dur(c.Cold),
-				c.Cold.Seconds()/c.Floor.Seconds(), c.againstStatuses(), c.ColdWrites, c.ColdMax, c.WarmWrites, dur(c.BulkCreate), dur(c.BulkLag),
-				float64(c.BulkWrites)/float64(c.Objects), dur(c.KindOrderLag), float64(c.KindOrderWrites)/float64(c.Objects), mb(c.IdleRSS), mb(c.RSS), mb(c.PeakRSS))
+				c.coldRatio(), c.againstStatuses(), c.ColdWrites, c.ColdMax, c.WarmWrites, dur(c.BulkCreate), dur(c.BulkLag),
+				c.perObject(c.BulkWrites), dur(c.KindOrderLag), c.perObject(c.KindOrderWrites), mb(c.IdleRSS), mb(c.RSS), mb(c.PeakRSS))
 		}
 	}
 	if len(r.Bench) > 0 {
